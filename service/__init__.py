@@ -1,0 +1,35 @@
+"""The expanses service: a read-only JSON:API over a CSV file of expense records.
+
+`create_app(settings)` loads the CSV once, builds the engine, and wires the routes,
+error handlers and request policy; it is the one place configuration gets in.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from service import errors, http_policy, resources
+from service.config import Settings
+from service.csv_source import load_expenses
+from service.engine import ExpenseTable
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the app for `settings` (default: from the environment)."""
+    settings = settings or Settings.from_env()
+    logging.getLogger("service").setLevel(settings.log_level)
+    table = ExpenseTable(load_expenses(settings.csv_path))
+    app = Flask(__name__)
+    app.config.update(
+        PAGE_SIZE=settings.default_page_size,
+        MAX_PAGE_SIZE=settings.max_page_size,
+        ALLOW_DISABLE_PAGINATION=False,
+    )
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    resources.init_app(app, table, settings)
+    errors.init_app(app)
+    http_policy.init_app(app)
+    return app

@@ -1,0 +1,33 @@
+"""Settings of the service, read once from the environment.
+
+Why: `create_app(settings)` is the one door through which configuration (and tests)
+get in; everything else receives a frozen `Settings` and never reads `os.environ`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_CSV = Path("data/expanses.csv")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What an operator can change without touching code."""
+
+    csv_path: Path = DEFAULT_CSV
+    default_page_size: int = 20
+    max_page_size: int = 1000
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from `EXPANSES_CSV` and `LOG_LEVEL` (see the README)."""
+        env = os.environ if environ is None else environ
+        return cls(
+            csv_path=Path(env.get("EXPANSES_CSV", str(DEFAULT_CSV))),
+            log_level=env.get("LOG_LEVEL", "INFO").upper(),
+        )

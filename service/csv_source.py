@@ -1,0 +1,148 @@
+"""Load the expenses CSV into typed columns, or stop with the file, line and reason.
+
+Why: the service must never serve half a file. Every row is checked here, once, at
+start-up; an error names the line (1-based, counting the header) so the owner can fix it.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from service.cells import parse_amount, parse_us_date
+from service.fields import CSV_COLUMNS, TEXT_COLUMNS
+
+T = TypeVar("T")
+
+
+class CsvFormatError(Exception):
+    """The CSV file cannot be served as it is."""
+
+    def __init__(self, path: Path, line: int, reason: str) -> None:
+        super().__init__(f"{path}, line {line}: {reason}")
+        self.path = path
+        self.line = line
+        self.reason = reason
+
+
+@dataclass
+class ExpenseColumns:
+    """The file's rows as parallel columns; row i has id i + 1."""
+
+    departments: list[str] = field(default_factory=list)
+    project_name: list[str] = field(default_factory=list)
+    member_name: list[str] = field(default_factory=list)
+    amount_cents: list[int] = field(default_factory=list)
+    currency: list[str] = field(default_factory=list)
+    date: list[date] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.amount_cents)
+
+
+def load_expenses(path: Path) -> ExpenseColumns:
+    """Read and check every row of `path`; raise `CsvFormatError` on the first bad one."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise CsvFormatError(path, 0, f"cannot read the file: {error.strerror}") from None
+    gc.disable()  # millions of short-lived lists: the cycle collector only slows this down
+    try:
+        return _parse(path, raw)
+    finally:
+        gc.enable()
+
+
+def _parse(path: Path, raw: bytes) -> ExpenseColumns:
+    lines, records = _read_records(path, _decode(path, raw))
+    if not records:
+        raise CsvFormatError(path, 1, f"the file is empty; expected the header {','.join(CSV_COLUMNS)}")
+    positions = _column_positions(path, lines[0], records[0])
+    width = len(records[0])
+    for line, cells in zip(lines, records, strict=True):
+        if len(cells) != width:
+            raise CsvFormatError(path, line, f"expected {width} cells like the header, found {len(cells)}")
+    return _typed_columns(path, lines[1:], records[1:], positions)
+
+
+def _typed_columns(path: Path, lines: list[int], records: list[list[str]], positions: dict[str, int]) -> ExpenseColumns:
+    """Parse column by column, each distinct cell once; report the earliest bad row."""
+    raw = list(zip(*records, strict=True)) if records else [() for _ in positions]
+    cells = {name: [cell.strip() for cell in raw[index]] for name, index in positions.items()}
+    problems: list[tuple[int, str]] = []
+    for name in TEXT_COLUMNS:
+        if "" in set(cells[name]):
+            problems.append((cells[name].index(""), f"{name} is empty"))
+    amounts = _parse_distinct(cells["amount"], parse_amount, problems)
+    days = _parse_distinct(cells["date"], parse_us_date, problems)
+    if problems:
+        row, reason = min(problems)
+        raise CsvFormatError(path, lines[row], reason)
+    return ExpenseColumns(
+        departments=cells["departments"],
+        project_name=cells["project_name"],
+        member_name=cells["member_name"],
+        amount_cents=[amounts[text][0] for text in cells["amount"]],
+        currency=[amounts[text][1] for text in cells["amount"]],
+        date=[days[text] for text in cells["date"]],
+    )
+
+
+def _parse_distinct(column: list[str], parse: Callable[[str], T], problems: list[tuple[int, str]]) -> dict[str, T]:
+    """Parse each distinct text once (values repeat a lot); note the first failing row."""
+    parsed: dict[str, T] = {}
+    for text in set(column):
+        try:
+            parsed[text] = parse(text)
+        except ValueError as error:
+            problems.append((column.index(text), str(error)))
+    return parsed
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    """UTF-8 with or without a byte-order mark; invalid bytes name their line."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise CsvFormatError(path, line, f"not valid UTF-8 (byte {error.start})") from None
+
+
+def _read_records(path: Path, text: str) -> tuple[list[int], list[list[str]]]:
+    """Split the text into non-blank records and the line each record starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    lines: list[int] = []
+    records: list[list[str]] = []
+    start = 1
+    try:
+        for cells in reader:
+            if cells and (len(cells) > 1 or cells[0].strip()):
+                lines.append(start)
+                records.append(cells)
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise CsvFormatError(path, start, f"malformed CSV: {error}") from None
+    return lines, records
+
+
+def _column_positions(path: Path, line: int, header: list[str]) -> dict[str, int]:
+    """Map each expected column to its index; any other header is an error."""
+    names = [cell.strip() for cell in header]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise CsvFormatError(path, line, f"duplicate column(s) in header: {', '.join(duplicates)}")
+    unknown = [name for name in names if name not in CSV_COLUMNS]
+    if unknown:
+        raise CsvFormatError(
+            path, line, f"unknown column(s) in header: {', '.join(unknown)}; expected {', '.join(CSV_COLUMNS)}"
+        )
+    missing = [name for name in CSV_COLUMNS if name not in names]
+    if missing:
+        raise CsvFormatError(path, line, f"missing column(s) in header: {', '.join(missing)}")
+    return {name: names.index(name) for name in CSV_COLUMNS}

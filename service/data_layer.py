@@ -1,0 +1,40 @@
+"""The library's data layer for our CSV-backed engine.
+
+Why: `ResourceList`/`ResourceDetail` ask a data layer for `(count, records)` and for one
+object; this one answers from the `ExpenseTable` with the already-validated `Query`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_rest_jsonapi_next.data_layers.base import BaseDataLayer
+
+from service.engine import ExpenseTable, Record
+from service.errors import NotFoundError
+from service.query import Query
+
+_CANONICAL_ID = re.compile(r"[1-9][0-9]{0,9}")
+
+
+class ExpanseDataLayer(BaseDataLayer):  # type: ignore[misc]
+    """Read-only: collections and single records, nothing else."""
+
+    def __init__(self, table: ExpenseTable) -> None:
+        super().__init__({})
+        self.table = table
+
+    def get_collection(
+        self, qs: Query, view_kwargs: dict[str, Any], filters: Any = None, as_query: bool = False
+    ) -> tuple[int, list[Record]]:
+        """Matching count and the requested page, in the requested order."""
+        return self.table.find(qs.filters, qs.sort, qs.page.offset, qs.page.size)
+
+    def get_object(self, view_kwargs: dict[str, Any], qs: Any = None) -> Record:
+        """The record whose id is in the URL; unknown or non-canonical ids are 404."""
+        raw_id = view_kwargs["id"]
+        record = self.table.get(int(raw_id)) if _CANONICAL_ID.fullmatch(raw_id) else None
+        if record is None:
+            raise NotFoundError(f"There is no expanse with id {raw_id!r}; ids run from 1 to {len(self.table)}.")
+        return record

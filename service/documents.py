@@ -1,0 +1,21 @@
+"""Render JSON:API documents: one place that sets the media type and `jsonapi.version`.
+
+Why: the library stamps version 1.0 on what it renders; we speak JSON:API 1.1, so every
+response (resources, errors, the root) goes out through `document_response`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app
+
+JSONAPI_MEDIA_TYPE = "application/vnd.api+json"
+JSONAPI_OBJECT = {"version": "1.1"}
+
+
+def document_response(document: dict[str, Any], status: int = 200) -> Response:
+    """Serialize `document` with the app's JSON provider, stamped as JSON:API 1.1."""
+    document["jsonapi"] = JSONAPI_OBJECT
+    body = current_app.json.dumps(document)
+    return Response(body, status=status, mimetype=JSONAPI_MEDIA_TYPE)

@@ -1,0 +1,99 @@
+"""The query engine: expense rows held in a Polars frame, queried without Python loops.
+
+Why Polars: docs/decisions/0001-engine.md measures it against DuckDB and SQLite on the
+query mix this API serves. Text columns are Enums whose categories are sorted, so
+sorting them is an integer sort and text predicates are decided once per distinct value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import polars as pl
+
+from service.csv_source import ExpenseColumns
+from service.fields import ATTRIBUTES, Kind
+from service.query import Filter, SortKey
+
+Record = dict[str, Any]
+
+#: Engine column behind each API field (amounts are stored as exact integer cents).
+_COLUMN = {"id": "id", "amount": "cents", **{name: name for name in ATTRIBUTES if name != "amount"}}
+_TEXT_FIELDS = tuple(name for name, kind in ATTRIBUTES.items() if kind is Kind.TEXT)
+
+_OPERATIONS: dict[str, Callable[[pl.Expr, Any], pl.Expr]] = {
+    "eq": lambda column, value: column == value,
+    "ne": lambda column, value: column != value,
+    "gt": lambda column, value: column > value,
+    "gte": lambda column, value: column >= value,
+    "lt": lambda column, value: column < value,
+    "lte": lambda column, value: column <= value,
+    "in": lambda column, values: column.is_in(list(values)),
+    "contains": lambda column, value: column.str.to_lowercase().str.contains(value.lower(), literal=True),
+}
+
+#: How a stored row is turned back into API attributes (cents / 100 is the exact amount's
+#: nearest double, so 1199.99 prints as 1199.99).
+_RECORD_COLUMNS = (
+    pl.col("id"),
+    *(pl.col(name).cast(pl.String) for name in ("departments", "project_name")),
+    (pl.col("cents") / 100).alias("amount"),
+    pl.col("currency").cast(pl.String),
+    pl.col("date"),
+    pl.col("member_name").cast(pl.String),
+)
+
+
+class ExpenseTable:
+    """All expense rows, in id order (row i has id i + 1)."""
+
+    def __init__(self, columns: ExpenseColumns) -> None:
+        texts = {name: getattr(columns, name) for name in _TEXT_FIELDS}
+        self._categories = {name: sorted(set(values)) for name, values in texts.items()}
+        self._frame = pl.DataFrame(
+            {
+                "id": pl.Series(range(1, len(columns) + 1), dtype=pl.Int64),
+                **{name: pl.Series(values, dtype=pl.Enum(self._categories[name])) for name, values in texts.items()},
+                "cents": pl.Series(columns.amount_cents, dtype=pl.Int64),
+                "date": pl.Series(columns.date, dtype=pl.Date),
+            }
+        )
+
+    def __len__(self) -> int:
+        return self._frame.height
+
+    def find(
+        self, filters: Sequence[Filter], sort: Sequence[SortKey], offset: int, limit: int
+    ) -> tuple[int, list[Record]]:
+        """Return how many rows match `filters`, and the page `offset:offset+limit` in `sort` order."""
+        keys = [_COLUMN[key.field] for key in sort]
+        descending = [key.descending for key in sort]
+        if "id" not in keys:
+            keys.append("id")
+            descending.append(False)
+        candidates = self._frame.select(keys)
+        if filters:
+            mask = self._frame.select(pl.all_horizontal(self._predicate(f) for f in filters)).to_series()
+            candidates = candidates.filter(mask)
+        page = candidates.lazy().sort(keys, descending=descending).slice(offset, limit).collect()
+        return candidates.height, self._records(page["id"])
+
+    def get(self, expanse_id: int) -> Record | None:
+        """The row with this id, or None."""
+        if not 1 <= expanse_id <= self._frame.height:
+            return None
+        return self._records(pl.Series([expanse_id]))[0]
+
+    def _records(self, ids: pl.Series) -> list[Record]:
+        return self._frame[ids - 1].select(_RECORD_COLUMNS).to_dicts()
+
+    def _predicate(self, condition: Filter) -> pl.Expr:
+        """A text condition is decided on the distinct values, then matched by membership."""
+        operation = _OPERATIONS[condition.operator]
+        column = _COLUMN[condition.field]
+        if column not in self._categories:
+            return operation(pl.col(column), condition.value)
+        values = pl.DataFrame({column: self._categories[column]}, schema={column: pl.String})
+        matching = values.filter(operation(pl.col(column), condition.value))[column]
+        return pl.col(column).is_in(matching.to_list())

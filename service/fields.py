@@ -1,0 +1,41 @@
+"""The expanses field catalogue: one place that says which fields exist and of what kind.
+
+Why: the CSV loader, the query parser, the engine and the schema all need the same
+answer to "is `amount` a field, and how are its values read?"; keeping it here stops
+the four from drifting apart.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Kind(Enum):
+    """How a field's values are parsed from a query string and compared."""
+
+    TEXT = "text"
+    MONEY = "money"
+    DATE = "date"
+    ID = "id"
+
+
+RESOURCE_TYPE = "expanses"
+
+#: Attributes of an `expanses` resource, in the order they are rendered.
+ATTRIBUTES: dict[str, Kind] = {
+    "departments": Kind.TEXT,
+    "project_name": Kind.TEXT,
+    "amount": Kind.MONEY,
+    "currency": Kind.TEXT,
+    "date": Kind.DATE,
+    "member_name": Kind.TEXT,
+}
+
+#: Everything a client may filter or sort on: the attributes plus the id.
+QUERYABLE: dict[str, Kind] = {"id": Kind.ID, **ATTRIBUTES}
+
+#: The columns the CSV file must have (currency is derived from the amount's sign).
+CSV_COLUMNS = ("departments", "project_name", "amount", "date", "member_name")
+
+#: Text columns of the CSV, stored as-is after trimming.
+TEXT_COLUMNS = ("departments", "project_name", "member_name")

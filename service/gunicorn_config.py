@@ -1,0 +1,28 @@
+"""Gunicorn settings, shared by `make run` and the container image.
+
+Why here: one file, read from the environment (PORT, HOST, WORKERS, LOG_LEVEL), so the
+service starts the same way on a laptop and in Docker. Used as
+`gunicorn -c python:service.gunicorn_config`.
+"""
+
+from __future__ import annotations
+
+import os
+
+wsgi_app = "service.wsgi:app"
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{int(os.environ.get('PORT', '8000'))}"
+workers = int(os.environ.get("WORKERS", "2"))
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+accesslog = "-"
+errorlog = "-"
+timeout = 30
+graceful_timeout = 30
+
+# The app logs through the "service" logger; send it to stderr beside gunicorn's own lines.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}},
+    "loggers": {"service": {"handlers": ["stderr"], "level": loglevel.upper(), "propagate": False}},
+}

@@ -1,0 +1,67 @@
+"""Request rules that hold on every path: read-only methods and JSON:API media types.
+
+Why: JSON:API 1.1 content negotiation (406/415) and the read-only contract (403 with
+`Allow`) apply to the whole API, before any resource runs, so they live in one hook.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from werkzeug.exceptions import MethodNotAllowed
+
+from service.documents import JSONAPI_MEDIA_TYPE
+from service.errors import ALLOWED_METHODS, NotAcceptableError, ReadOnlyError, UnsupportedMediaTypeError
+
+WRITE_METHODS = frozenset({"POST", "PATCH", "DELETE"})
+#: Media type parameters JSON:API allows; we support no extensions, so `ext` must be empty.
+_ALLOWED_PARAMETERS = frozenset({"ext", "profile"})
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(check_request)
+
+
+def check_request() -> None:
+    """Refuse writes on existing paths (403), then bad Content-Type (415) or Accept (406)."""
+    path_exists = request.url_rule is not None or isinstance(request.routing_exception, MethodNotAllowed)
+    if request.method in WRITE_METHODS and path_exists:
+        raise ReadOnlyError(f"This API is read-only; {request.method} is not allowed. Use {ALLOWED_METHODS}.")
+    content_type = request.headers.get("Content-Type")
+    if content_type and not _acceptable(content_type):
+        raise UnsupportedMediaTypeError(
+            f"Content-Type {content_type!r} carries media type parameters JSON:API does not allow; "
+            f"send {JSONAPI_MEDIA_TYPE} without parameters.",
+            header="Content-Type",
+        )
+    accept = request.headers.get("Accept")
+    if accept and not _accept_allows_jsonapi(accept):
+        raise NotAcceptableError(
+            f"Every JSON:API media type in Accept {accept!r} has parameters this server cannot honour; "
+            f"accept {JSONAPI_MEDIA_TYPE} without parameters (or application/json).",
+            header="Accept",
+        )
+
+
+def _accept_allows_jsonapi(accept: str) -> bool:
+    """False only when every JSON:API entry of Accept has parameters we cannot honour."""
+    entries = [entry.strip() for entry in accept.split(",")]
+    jsonapi = [entry for entry in entries if _media_type(entry) == JSONAPI_MEDIA_TYPE]
+    return not jsonapi or any(_acceptable(entry) for entry in jsonapi)
+
+
+def _media_type(entry: str) -> str:
+    return entry.split(";", 1)[0].strip().lower()
+
+
+def _acceptable(entry: str) -> bool:
+    """A non-JSON:API type is fine; JSON:API may carry only `profile` and an empty `ext`."""
+    if _media_type(entry) != JSONAPI_MEDIA_TYPE:
+        return True
+    for parameter in entry.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        name = name.strip().lower()
+        if name == "q":
+            break  # accept-params start here; they are not media type parameters
+        if name not in _ALLOWED_PARAMETERS or (name == "ext" and value.strip().strip('"')):
+            return False
+    return True

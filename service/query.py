@@ -1,0 +1,200 @@
+"""Parse a request's query string into a typed, validated `Query`, or fail at the door.
+
+Why: every later step (engine, pagination links, schema) may trust a `Query`; a bad
+parameter becomes a 400 naming that exact parameter before any data is touched.
+The grammar follows JSON:API 1.1 families: filter[...], sort, fields[...], page[...].
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from werkzeug.datastructures import MultiDict
+
+from service.errors import QueryError
+from service.fields import Kind
+from service.operators import MAX_IN_VALUES, OPERATORS
+
+FilterValue = str | int | date | tuple[str | int | date, ...]
+
+_PARAMETER = re.compile(r"(?P<family>[a-z_]+)(?:\[(?P<first>[^\[\]]*)\])?(?:\[(?P<second>[^\[\]]*)\])?")
+_MONEY = re.compile(r"(?P<minus>-)?(?P<whole>[0-9]{1,15})(?:\.(?P<frac>[0-9]{1,2}))?")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ID = re.compile(r"[1-9][0-9]{0,9}")
+_PAGE_NUMBER_LIMIT = 10**9
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One condition `field op value`; all filters of a query are AND-ed."""
+
+    field: str
+    operator: str
+    value: FilterValue
+
+
+@dataclass(frozen=True)
+class SortKey:
+    field: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    size: int
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    """What one endpoint accepts: its type, fields, and which parameter families."""
+
+    resource_type: str
+    attributes: tuple[str, ...]
+    filterable: Mapping[str, Kind]
+    sortable: tuple[str, ...]
+    families: frozenset[str]
+    default_page_size: int = 20
+    max_page_size: int = 1000
+
+
+@dataclass(frozen=True)
+class Query:
+    filters: tuple[Filter, ...]
+    sort: tuple[SortKey, ...]
+    fields: tuple[str, ...] | None
+    page: Page
+
+
+def parse_query(args: MultiDict[str, str], spec: QuerySpec) -> Query:
+    """Validate every parameter of `args` against `spec`; raise `QueryError` on the first bad one."""
+    filters: list[Filter] = []
+    sort: tuple[SortKey, ...] = ()
+    fields: tuple[str, ...] | None = None
+    page = {"number": 1, "size": spec.default_page_size}
+    for name in args:
+        values = args.getlist(name)
+        if len(values) > 1:
+            raise QueryError(name, f"{name} is given {len(values)} times; give it once.")
+        value = values[0]
+        family, first, second = _split_name(name, spec)
+        if family == "filter":
+            filters.append(_parse_filter(name, first, second, value, spec))
+        elif family == "sort":
+            sort = _parse_sort(name, value, spec)
+        elif family == "fields":
+            fields = _parse_fields(name, first, value, spec)
+        else:
+            page[first] = _parse_page_value(name, first, value, spec)
+    return Query(tuple(filters), sort, fields, Page(page["number"], page["size"]))
+
+
+def _split_name(name: str, spec: QuerySpec) -> tuple[str, str, str | None]:
+    """Check the parameter's name against the families this endpoint supports."""
+    family = name.split("[", 1)[0]
+    if family == "include":
+        raise QueryError(name, "include is not supported: expanses have no relationships.")
+    if family not in spec.families:
+        supported = ", ".join(_FAMILY_SYNTAX[f][0] for f in sorted(spec.families))
+        raise QueryError(name, f"Unknown query parameter {name!r}. Supported here: {supported}.")
+    match = _PARAMETER.fullmatch(name)
+    syntax, well_formed = _FAMILY_SYNTAX[family]
+    if match is None or not well_formed(match["first"], match["second"]):
+        raise QueryError(name, f"Malformed parameter {name!r}; expected {syntax}.")
+    return family, match["first"] or "", match["second"]
+
+
+_FAMILY_SYNTAX: dict[str, tuple[str, Callable[[str | None, str | None], bool]]] = {
+    "filter": ("filter[field] or filter[field][op]", lambda first, _: bool(first)),
+    "sort": ("sort", lambda first, second: first is None),
+    "fields": ("fields[type]", lambda first, second: bool(first) and second is None),
+    "page": ("page[number] or page[size]", lambda first, second: first in ("number", "size") and second is None),
+}
+
+
+def _parse_filter(name: str, field: str, operator: str | None, value: str, spec: QuerySpec) -> Filter:
+    kind = spec.filterable.get(field)
+    if kind is None:
+        raise QueryError(name, f"Cannot filter on {field!r}. Filterable fields: {', '.join(spec.filterable)}.")
+    op_name = "eq" if operator is None else operator
+    op = OPERATORS.get(op_name)
+    if op is None:
+        raise QueryError(name, f"Unknown operator {op_name!r}. Operators: {', '.join(OPERATORS)}.")
+    if kind not in op.kinds:
+        raise QueryError(name, f"Operator {op_name!r} does not apply to {field!r}; it works on text fields only.")
+    if not value:
+        raise QueryError(name, f"{name} needs a value.")
+    if not op.takes_list:
+        return Filter(field, op_name, _parse_value(name, kind, value))
+    items = value.split(",")
+    if len(items) > MAX_IN_VALUES:
+        raise QueryError(name, f"{name} lists {len(items)} values; at most {MAX_IN_VALUES} are allowed.")
+    if any(not item for item in items):
+        raise QueryError(name, f"{name} has an empty item; separate values with single commas.")
+    return Filter(field, op_name, tuple(_parse_value(name, kind, item) for item in items))
+
+
+def _parse_value(name: str, kind: Kind, text: str) -> str | int | date:
+    """Read one filter value by the field's kind (amounts exactly, as cents)."""
+    if kind is Kind.TEXT:
+        return text
+    if kind is Kind.MONEY:
+        match = _MONEY.fullmatch(text)
+        if match is None:
+            raise QueryError(
+                name, f"{text!r} is not an amount; use a number with at most 2 decimals, like 1400 or -12.50."
+            )
+        cents = int(match["whole"]) * 100 + int((match["frac"] or "0").ljust(2, "0"))
+        return -cents if match["minus"] else cents
+    if kind is Kind.DATE:
+        try:
+            if _ISO_DATE.fullmatch(text) is None:
+                raise ValueError
+            return date.fromisoformat(text)
+        except ValueError:
+            raise QueryError(
+                name, f"{text!r} is not a date; use an existing day as YYYY-MM-DD, like 2021-02-01."
+            ) from None
+    if _ID.fullmatch(text) is None:
+        raise QueryError(name, f"{text!r} is not an id; ids are whole numbers from 1.")
+    return int(text)
+
+
+def _parse_sort(name: str, value: str, spec: QuerySpec) -> tuple[SortKey, ...]:
+    keys: list[SortKey] = []
+    for item in value.split(","):
+        field = item.removeprefix("-")
+        if field not in spec.sortable:
+            raise QueryError(
+                name, f"Cannot sort on {item!r}. Sort keys: {', '.join(spec.sortable)} (prefix - for descending)."
+            )
+        if any(key.field == field for key in keys):
+            raise QueryError(name, f"{field!r} appears twice in sort.")
+        keys.append(SortKey(field, item.startswith("-")))
+    return tuple(keys)
+
+
+def _parse_fields(name: str, resource_type: str, value: str, spec: QuerySpec) -> tuple[str, ...]:
+    if resource_type != spec.resource_type:
+        raise QueryError(name, f"Unknown type {resource_type!r}; use fields[{spec.resource_type}].")
+    names = tuple(value.split(","))
+    for field in names:
+        if field not in spec.attributes:
+            raise QueryError(
+                name, f"{field!r} is not a field of {spec.resource_type}. Fields: {', '.join(spec.attributes)}."
+            )
+    return names
+
+
+def _parse_page_value(name: str, key: str, value: str, spec: QuerySpec) -> int:
+    limit = spec.max_page_size if key == "size" else _PAGE_NUMBER_LIMIT
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= limit:
+        raise QueryError(name, f"{name} must be a whole number from 1 to {limit}; got {value!r}.")
+    return int(value)

@@ -1,0 +1,103 @@
+"""The HTTP resources: `/`, `/expanses` and `/expanses/{id}`, registered in one place.
+
+Why: the library's `ResourceList.get` / `ResourceDetail.get` run the request top to
+bottom; our hooks validate the query at the door (`before_get`), answer from the data
+layer, and render the final document (`after_get`) with our links and JSON:API 1.1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from flask import Flask, Response, request, url_for
+from flask_rest_jsonapi_next import Api, ResourceDetail, ResourceList
+
+from service.config import Settings
+from service.data_layer import ExpanseDataLayer
+from service.documents import document_response
+from service.engine import ExpenseTable, Record
+from service.fields import ATTRIBUTES, QUERYABLE, RESOURCE_TYPE
+from service.pagination import pagination_links
+from service.query import Query, QuerySpec, parse_query
+from service.schemas import ExpanseSchema
+
+
+class ExpanseList(ResourceList):  # type: ignore[misc]
+    """GET /expanses: filtered, sorted, paginated expense records."""
+
+    methods = ["GET"]
+    schema = ExpanseSchema
+
+    def __init__(self, data_layer: ExpanseDataLayer, spec: QuerySpec) -> None:
+        self.data_layer = data_layer
+        self.spec = spec
+        self.query: Query | None = None
+
+    def before_get(self, args: Any, kwargs: Any) -> None:
+        self.query = parse_query(request.args, self.spec)
+
+    def get_collection(
+        self, qs: Any, kwargs: dict[str, Any], filters: Any = None, as_query: bool = True
+    ) -> tuple[int, list[Record]]:
+        assert self.query is not None  # set by before_get
+        return self.data_layer.get_collection(self.query, kwargs)
+
+    def after_get(self, result: dict[str, Any]) -> Response:
+        assert self.query is not None
+        base_url = url_for(self.view, _external=True)
+        result["links"] = pagination_links(base_url, request.args, self.query.page, result["meta"]["count"])
+        return document_response(result)
+
+
+class ExpanseDetail(ResourceDetail):  # type: ignore[misc]
+    """GET /expanses/{id}: one record; only sparse fieldsets apply."""
+
+    methods = ["GET"]
+    schema = ExpanseSchema
+
+    def __init__(self, data_layer: ExpanseDataLayer, spec: QuerySpec) -> None:
+        self.data_layer = data_layer
+        self.spec = spec
+
+    def before_get(self, args: Any, kwargs: Any) -> None:
+        parse_query(request.args, self.spec)
+
+    def get_object(self, kwargs: dict[str, Any], qs: Any) -> Record:
+        return self.data_layer.get_object(kwargs)
+
+    def after_get(self, result: dict[str, Any]) -> Response:
+        return document_response(result)
+
+
+def root() -> Response:
+    """The entry point: where the resources and the docs are."""
+    meta = {
+        "description": "Read-only JSON:API over the company's expense records.",
+        "resources": {"expanses": url_for("expanse_list", _external=True)},
+    }
+    return document_response({"meta": meta, "links": {"self": url_for("root", _external=True)}})
+
+
+def init_app(app: Flask, table: ExpenseTable, settings: Settings) -> None:
+    """Register every route of the API."""
+    list_spec = QuerySpec(
+        resource_type=RESOURCE_TYPE,
+        attributes=tuple(ATTRIBUTES),
+        filterable=QUERYABLE,
+        sortable=tuple(QUERYABLE),
+        families=frozenset({"filter", "sort", "fields", "page"}),
+        default_page_size=settings.default_page_size,
+        max_page_size=settings.max_page_size,
+    )
+    detail_spec = replace(list_spec, families=frozenset({"fields"}))
+    data_layer = ExpanseDataLayer(table)
+    api = Api(app)
+    api.route(ExpanseList, "expanse_list", "/expanses", resource_kwargs={"data_layer": data_layer, "spec": list_spec})
+    api.route(
+        ExpanseDetail,
+        "expanse_detail",
+        "/expanses/<id>",
+        resource_kwargs={"data_layer": data_layer, "spec": detail_spec},
+    )
+    app.add_url_rule("/", "root", root)

@@ -1,0 +1,36 @@
+"""The marshmallow-jsonapi schema of an `expanses` resource.
+
+Why: the library renders resources (and sparse fieldsets) through this schema; links are
+absolute so that clients can follow them as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from marshmallow_jsonapi import fields
+from marshmallow_jsonapi.flask import Schema
+
+from service.fields import RESOURCE_TYPE
+
+
+class ExpanseSchema(Schema):  # type: ignore[misc]
+    """One expense record: the CSV row, its id, and the currency read from its amount."""
+
+    class Meta:
+        type_ = RESOURCE_TYPE
+        self_view = "expanse_detail"
+        self_view_kwargs = {"id": "<id>"}
+
+    id = fields.Str(dump_only=True)
+    departments = fields.Str()
+    project_name = fields.Str()
+    amount = fields.Float()
+    currency = fields.Str()
+    date = fields.Date()
+    member_name = fields.Str()
+
+    def generate_url(self, view_name: str | None, **kwargs: Any) -> str | None:
+        """Absolute URLs, unlike the library's default relative ones."""
+        return url_for(view_name, _external=True, **kwargs) if view_name else None

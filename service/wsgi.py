@@ -1,0 +1,18 @@
+"""The WSGI entry point for gunicorn: `service.wsgi:app`.
+
+Why a clean exit: a bad CSV must stop start-up with one readable line (file, line,
+reason) rather than a traceback; exit code 3 tells gunicorn the worker cannot boot.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from service import create_app
+from service.csv_source import CsvFormatError
+
+try:
+    app = create_app()
+except CsvFormatError as error:
+    logging.getLogger("service").critical("cannot serve the data file: %s", error)
+    raise SystemExit(3) from None
