@@ -1,0 +1,36 @@
+"""Assertions on JSON:API responses: media type, version, and the official 1.1 schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from werkzeug.test import TestResponse
+
+_SCHEMA = json.loads((Path(__file__).parent / "schemas" / "jsonapi-1.1.schema.json").read_text(encoding="utf-8"))
+_VALIDATOR = Draft202012Validator(_SCHEMA)
+
+
+def document(response: TestResponse) -> dict[str, Any]:
+    """The response's JSON:API document, checked against the official schema."""
+    assert response.headers["Content-Type"] == "application/vnd.api+json"
+    body: dict[str, Any] = response.get_json(force=True)
+    _VALIDATOR.validate(body)
+    assert body["jsonapi"] == {"version": "1.1"}
+    return body
+
+
+def error(response: TestResponse, status: int, parameter: str | None = None) -> dict[str, Any]:
+    """The single error object of an error response, checked for the canonical shape."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    body = document(response)
+    assert "data" not in body
+    [item] = body["errors"]
+    assert isinstance(item, dict)
+    assert item["status"] == str(status)
+    assert item["title"] and item["detail"]
+    if parameter is not None:
+        assert item["source"] == {"parameter": parameter}
+    return item

@@ -1,0 +1,104 @@
+"""Engine queries on a small hand-made table: filters, sorts, paging and counts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from service.csv_source import ExpenseColumns
+from service.engine import ExpenseTable
+from service.query import Filter, SortKey
+
+# id:            1        2        3        4        5
+COLUMNS = ExpenseColumns(
+    departments=["IT", "HR", "IT", "Sales", "HR"],
+    project_name=["Mars-NS1", "Gaama", "mars-2", "Gaama", "Asterin"],
+    member_name=["Sam", "Ann", "Sam", "Zoe", "Ann"],
+    amount_cents=[119_999, 400, -50, 400, 1_000_000],
+    currency=["EUR", "EUR", "USD", "EUR", "EUR"],
+    date=[date(2021, 1, 5), date(2021, 2, 1), date(2021, 1, 5), date(2022, 1, 1), date(2021, 7, 1)],
+)
+
+
+@pytest.fixture(scope="module")
+def table() -> ExpenseTable:
+    return ExpenseTable(COLUMNS)
+
+
+def ids(table: ExpenseTable, filters: list[Filter], sort: list[SortKey] | None = None) -> list[int]:
+    count, records = table.find(filters, sort or [], 0, 100)
+    assert count == len(records)
+    return [record["id"] for record in records]
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        (Filter("member_name", "eq", "Sam"), [1, 3]),
+        (Filter("member_name", "eq", "Nobody"), []),
+        (Filter("member_name", "ne", "Sam"), [2, 4, 5]),
+        (Filter("member_name", "gt", "Ann"), [1, 3, 4]),
+        (Filter("member_name", "lte", "Sam"), [1, 2, 3, 5]),
+        (Filter("member_name", "in", ("Zoe", "Nobody")), [4]),
+        (Filter("project_name", "contains", "MARS"), [1, 3]),
+        (Filter("project_name", "contains", "aa"), [2, 4]),
+        (Filter("amount", "eq", 400), [2, 4]),
+        (Filter("amount", "lt", 0), [3]),
+        (Filter("amount", "gte", 119_999), [1, 5]),
+        (Filter("amount", "in", (400, 1)), [2, 4]),
+        (Filter("date", "lt", date(2021, 2, 1)), [1, 3]),
+        (Filter("date", "eq", date(2021, 1, 5)), [1, 3]),
+        (Filter("id", "gt", 3), [4, 5]),
+        (Filter("currency", "eq", "USD"), [3]),
+    ],
+)
+def test_each_operator_on_each_kind(table: ExpenseTable, condition: Filter, expected: list[int]) -> None:
+    assert ids(table, [condition]) == expected
+
+
+def test_filters_are_anded(table: ExpenseTable) -> None:
+    assert ids(table, [Filter("departments", "eq", "IT"), Filter("amount", "gt", 0)]) == [1]
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ([], [1, 2, 3, 4, 5]),
+        ([SortKey("id", True)], [5, 4, 3, 2, 1]),
+        ([SortKey("amount")], [3, 2, 4, 1, 5]),
+        ([SortKey("amount", True)], [5, 1, 2, 4, 3]),
+        ([SortKey("departments"), SortKey("amount", True)], [5, 2, 1, 3, 4]),
+        ([SortKey("date", True), SortKey("member_name")], [4, 5, 2, 1, 3]),
+        ([SortKey("project_name")], [5, 2, 4, 1, 3]),
+    ],
+)
+def test_sorts_break_ties_by_id(table: ExpenseTable, sort: list[SortKey], expected: list[int]) -> None:
+    assert ids(table, [], sort) == expected
+
+
+def test_page_slices_after_sorting_and_count_is_of_all_matches(table: ExpenseTable) -> None:
+    count, records = table.find([Filter("amount", "gt", 0)], [SortKey("amount", True)], 1, 2)
+    assert count == 4
+    assert [r["id"] for r in records] == [1, 2]
+
+
+def test_records_carry_exact_amounts_and_iso_dates(table: ExpenseTable) -> None:
+    assert table.get(1) == {
+        "id": 1,
+        "departments": "IT",
+        "project_name": "Mars-NS1",
+        "amount": 1199.99,
+        "currency": "EUR",
+        "date": date(2021, 1, 5),
+        "member_name": "Sam",
+    }
+    assert table.get(0) is None
+    assert table.get(6) is None
+
+
+def test_an_empty_table_answers_empty(table: ExpenseTable) -> None:
+    empty = ExpenseTable(ExpenseColumns())
+    assert len(empty) == 0
+    assert empty.find([Filter("member_name", "eq", "Sam")], [SortKey("amount")], 0, 20) == (0, [])
+    assert empty.get(1) is None
