@@ -18,11 +18,21 @@ errorlog = "-"
 timeout = 30
 graceful_timeout = 30
 
-# The app logs through the "service" logger; send it to stderr beside gunicorn's own lines.
+# Gunicorn's lines and the app's "service" logger share one format: errors on stderr,
+# the access log on stdout.
+_FORMAT = "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s"
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}},
-    "loggers": {"service": {"handlers": ["stderr"], "level": loglevel.upper(), "propagate": False}},
+    "formatters": {"plain": {"format": _FORMAT}, "access": {"format": "%(message)s"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"},
+        "stdout": {"class": "logging.StreamHandler", "formatter": "access", "stream": "ext://sys.stdout"},
+    },
+    "root": {"level": "WARNING", "handlers": ["stderr"]},
+    "loggers": {
+        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["stderr"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+        "service": {"level": loglevel.upper(), "handlers": ["stderr"], "propagate": False},
+    },
 }

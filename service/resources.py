@@ -3,6 +3,9 @@
 Why: the library's `ResourceList.get` / `ResourceDetail.get` run the request top to
 bottom; our hooks validate the query at the door (`before_get`), answer from the data
 layer, and render the final document (`after_get`) with our links and JSON:API 1.1.
+Routes are registered with plain Flask rather than `Api.route`, which would wrap every
+view in the library's Accept check that refuses what JSON:API 1.1 allows
+(docs/decisions/0002-library-boundaries.md); `http_policy` negotiates instead.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from dataclasses import replace
 from typing import Any
 
 from flask import Flask, Response, request, url_for
-from flask_rest_jsonapi_next import Api, ResourceDetail, ResourceList
+from flask.typing import ResponseReturnValue
+from flask_rest_jsonapi_next import ResourceDetail, ResourceList
 
 from service.config import Settings
 from service.data_layer import ExpanseDataLayer
@@ -26,7 +30,7 @@ from service.schemas import ExpanseSchema
 class ExpanseList(ResourceList):  # type: ignore[misc]
     """GET /expanses: filtered, sorted, paginated expense records."""
 
-    methods = ["GET"]
+    view = "expanse_list"
     schema = ExpanseSchema
 
     def __init__(self, data_layer: ExpanseDataLayer, spec: QuerySpec) -> None:
@@ -53,7 +57,7 @@ class ExpanseList(ResourceList):  # type: ignore[misc]
 class ExpanseDetail(ResourceDetail):  # type: ignore[misc]
     """GET /expanses/{id}: one record; only sparse fieldsets apply."""
 
-    methods = ["GET"]
+    view = "expanse_detail"
     schema = ExpanseSchema
 
     def __init__(self, data_layer: ExpanseDataLayer, spec: QuerySpec) -> None:
@@ -92,12 +96,17 @@ def init_app(app: Flask, table: ExpenseTable, settings: Settings) -> None:
     )
     detail_spec = replace(list_spec, families=frozenset({"fields"}))
     data_layer = ExpanseDataLayer(table)
-    api = Api(app)
-    api.route(ExpanseList, "expanse_list", "/expanses", resource_kwargs={"data_layer": data_layer, "spec": list_spec})
-    api.route(
-        ExpanseDetail,
-        "expanse_detail",
-        "/expanses/<id>",
-        resource_kwargs={"data_layer": data_layer, "spec": detail_spec},
-    )
+    _route(app, "/expanses", ExpanseList, data_layer, list_spec)
+    _route(app, "/expanses/<id>", ExpanseDetail, data_layer, detail_spec)
     app.add_url_rule("/", "root", root)
+
+
+def _route(
+    app: Flask, rule: str, resource: type[ExpanseList | ExpanseDetail], data_layer: ExpanseDataLayer, spec: QuerySpec
+) -> None:
+    """GET (and so HEAD and OPTIONS) on `rule`: a fresh resource per request, as `as_view` makes."""
+
+    def view(**url_kwargs: str) -> ResponseReturnValue:
+        return resource(data_layer, spec).dispatch_request(**url_kwargs)  # type: ignore[no-any-return]
+
+    app.add_url_rule(rule, resource.view, view, methods=["GET"])

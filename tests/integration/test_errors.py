@@ -1,0 +1,80 @@
+"""Bad input through HTTP: 400s naming the parameter, 404s, and 500s that leak nothing."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service.engine import ExpenseTable
+from tests.jsonapi import error
+
+BAD_QUERIES = [
+    ("filter[nope]=1", "filter[nope]"),
+    ("filter[amount][like]=1", "filter[amount][like]"),
+    ("filter[amount][gte]=abc", "filter[amount][gte]"),
+    ("filter[amount]=1.234", "filter[amount]"),
+    ("filter[date][lt]=2021-02-30", "filter[date][lt]"),
+    ("filter[date]=2/1/2021", "filter[date]"),
+    ("filter[id]=x", "filter[id]"),
+    ("filter[amount][contains]=4", "filter[amount][contains]"),
+    ("filter[member_name][in]=", "filter[member_name][in]"),
+    ("filter[member_name][in]=,", "filter[member_name][in]"),
+    ('filter=[{"name":"amount","op":"gte","val":1}]', "filter"),
+    ("sort=nope", "sort"),
+    ("sort=-nope,amount", "sort"),
+    ("fields[expanses]=nope", "fields[expanses]"),
+    ("fields[expanses]=", "fields[expanses]"),
+    ("fields[people]=name", "fields[people]"),
+    ("page[number]=0", "page[number]"),
+    ("page[number]=x", "page[number]"),
+    ("page[size]=0", "page[size]"),
+    ("page[size]=1001", "page[size]"),
+    ("page[size]=-5", "page[size]"),
+    ("page[cursor]=abc", "page[cursor]"),
+    ("include=anything", "include"),
+    ("by=departments", "by"),
+    ("foo=1", "foo"),
+    ("sort=amount&sort=date", "sort"),
+    ("filter%5Bamount%5D%5Bgte%5D=abc", "filter[amount][gte]"),
+]
+
+
+@pytest.mark.parametrize(("query", "parameter"), BAD_QUERIES, ids=[q for q, _ in BAD_QUERIES])
+def test_bad_queries_are_400_naming_the_parameter(client: FlaskClient, query: str, parameter: str) -> None:
+    item = error(client.get(f"/expanses?{query}"), 400, parameter)
+    assert item["title"] == "Invalid query parameter"
+
+
+def test_unknown_paths_are_404_documents(client: FlaskClient) -> None:
+    error(client.get("/expanse"), 404)
+    error(client.get("/expanses/1/relationships/x"), 404)
+
+
+def test_client_errors_are_logged_at_info_without_traceback(
+    client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="service"):
+        client.get("/expanses?sort=nope")
+    [record] = [r for r in caplog.records if r.name.startswith("service")]
+    assert record.levelno == logging.INFO
+    assert record.exc_info is None
+
+
+def test_unexpected_errors_are_500_logged_once_and_leak_nothing(
+    app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(*args: object) -> None:
+        raise RuntimeError("secret detail /etc/passwd")
+
+    monkeypatch.setattr(ExpenseTable, "find", explode)
+    with caplog.at_level(logging.INFO, logger="service"):
+        response = client.get("/expanses")
+    item = error(response, 500)
+    body = response.get_data(as_text=True)
+    assert "secret" not in body and "Traceback" not in body and "/etc" not in body
+    assert item["title"] == "Internal server error"
+    [record] = [r for r in caplog.records if r.name.startswith("service")]
+    assert record.levelno == logging.ERROR and record.exc_info is not None

@@ -1,0 +1,38 @@
+"""GET /expanses/{id}: every record, sparse fieldsets, and 404s for ids that are not there."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.jsonapi import document, error
+from tests.reference import Row
+
+
+def test_every_record_is_served_at_its_id(client: FlaskClient, reference_rows: list[Row]) -> None:
+    for row in reference_rows:
+        body = document(client.get(f"/expanses/{row.id}"))
+        assert body["data"]["id"] == str(row.id)
+        assert body["data"]["type"] == "expanses"
+        assert body["data"]["attributes"] == row.attributes()
+        assert body["data"]["links"]["self"] == f"http://localhost/expanses/{row.id}"
+        assert body["links"]["self"] == f"http://localhost/expanses/{row.id}"
+
+
+def test_sparse_fieldset_on_one_record(client: FlaskClient, reference_rows: list[Row]) -> None:
+    body = document(client.get("/expanses/4?fields[expanses]=member_name,amount"))
+    assert body["data"]["attributes"] == {"member_name": "Sam", "amount": float(reference_rows[3].amount)}
+
+
+@pytest.mark.parametrize("raw_id", ["0", "150", "abc", "01", "-1", "1.5", "99999999999", "%20", "1e2"])
+def test_unknown_or_malformed_ids_are_404(client: FlaskClient, raw_id: str) -> None:
+    item = error(client.get(f"/expanses/{raw_id}"), 404)
+    assert "ids run from 1 to 149" in item["detail"]
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [("sort=amount", "sort"), ("filter[amount]=4", "filter[amount]"), ("page[size]=2", "page[size]"), ("x=1", "x")],
+)
+def test_collection_parameters_are_refused_on_one_record(client: FlaskClient, query: str, parameter: str) -> None:
+    error(client.get(f"/expanses/1?{query}"), 400, parameter)
