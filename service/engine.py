@@ -50,11 +50,15 @@ class ExpenseTable:
 
     def __init__(self, columns: ExpenseColumns) -> None:
         texts = {name: getattr(columns, name) for name in _TEXT_FIELDS}
-        self._categories = {name: sorted(set(values)) for name, values in texts.items()}
+        categories = {name: sorted(set(values)) for name, values in texts.items()}
+        #: The distinct values of each text column, where text predicates are decided.
+        self._distinct = {
+            name: pl.DataFrame({name: values}, schema={name: pl.String}) for name, values in categories.items()
+        }
         self._frame = pl.DataFrame(
             {
                 "id": pl.Series(range(1, len(columns) + 1), dtype=pl.Int64),
-                **{name: pl.Series(values, dtype=pl.Enum(self._categories[name])) for name, values in texts.items()},
+                **{name: pl.Series(values, dtype=pl.Enum(categories[name])) for name, values in texts.items()},
                 "cents": pl.Series(columns.amount_cents, dtype=pl.Int64),
                 "date": pl.Series(columns.date, dtype=pl.Date),
             }
@@ -92,8 +96,7 @@ class ExpenseTable:
         """A text condition is decided on the distinct values, then matched by membership."""
         operation = _OPERATIONS[condition.operator]
         column = _COLUMN[condition.field]
-        if column not in self._categories:
+        if column not in self._distinct:
             return operation(pl.col(column), condition.value)
-        values = pl.DataFrame({column: self._categories[column]}, schema={column: pl.String})
-        matching = values.filter(operation(pl.col(column), condition.value))[column]
+        matching = self._distinct[column].filter(operation(pl.col(column), condition.value))[column]
         return pl.col(column).is_in(matching.to_list())
