@@ -35,6 +35,17 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+@pytest.fixture(scope="session")
+def sample_app() -> Flask:
+    """The shipped sample: for tests of behaviour that need no exact reference answers."""
+    return create_app(Settings(csv_path=SAMPLE_CSV))
+
+
+@pytest.fixture
+def sample_client(sample_app: Flask) -> FlaskClient:
+    return sample_app.test_client()
+
+
 @pytest.fixture
 def csv_file(tmp_path: Path) -> Callable[[str], Path]:
     """Write CSV text (header included by the caller) to a temporary file."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from service.engine import ExpenseTable
@@ -43,35 +42,35 @@ BAD_QUERIES = [
 
 
 @pytest.mark.parametrize(("query", "parameter"), BAD_QUERIES, ids=[q for q, _ in BAD_QUERIES])
-def test_bad_queries_are_400_naming_the_parameter(client: FlaskClient, query: str, parameter: str) -> None:
-    item = error(client.get(f"/expanses?{query}"), 400, parameter)
+def test_bad_queries_are_400_naming_the_parameter(sample_client: FlaskClient, query: str, parameter: str) -> None:
+    item = error(sample_client.get(f"/expanses?{query}"), 400, parameter)
     assert item["title"] == "Invalid query parameter"
 
 
-def test_unknown_paths_are_404_documents(client: FlaskClient) -> None:
-    error(client.get("/expanse"), 404)
-    error(client.get("/expanses/1/relationships/x"), 404)
+def test_unknown_paths_are_404_documents(sample_client: FlaskClient) -> None:
+    error(sample_client.get("/expanse"), 404)
+    error(sample_client.get("/expanses/1/relationships/x"), 404)
 
 
 def test_client_errors_are_logged_at_info_without_traceback(
-    client: FlaskClient, caplog: pytest.LogCaptureFixture
+    sample_client: FlaskClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.INFO, logger="service"):
-        client.get("/expanses?sort=nope")
+        sample_client.get("/expanses?sort=nope")
     [record] = [r for r in caplog.records if r.name.startswith("service")]
     assert record.levelno == logging.INFO
     assert record.exc_info is None
 
 
 def test_unexpected_errors_are_500_logged_once_and_leak_nothing(
-    app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    sample_client: FlaskClient, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def explode(*args: object) -> None:
         raise RuntimeError("secret detail /etc/passwd")
 
     monkeypatch.setattr(ExpenseTable, "find", explode)
     with caplog.at_level(logging.INFO, logger="service"):
-        response = client.get("/expanses")
+        response = sample_client.get("/expanses")
     item = error(response, 500)
     body = response.get_data(as_text=True)
     assert "secret" not in body and "Traceback" not in body and "/etc" not in body
