@@ -31,6 +31,10 @@ class ExpanseDataLayer(BaseDataLayer):  # type: ignore[misc]
         """Matching count and the requested page, in the requested order."""
         return self.table.find(qs.filters, qs.sort, qs.page.offset, qs.page.size)
 
+    def collection_meta(self, query: Query) -> dict[str, Any]:
+        """Nothing beyond `meta.count` for expense records."""
+        return {}
+
     def get_object(self, view_kwargs: dict[str, Any], qs: Any = None) -> Record:
         """The record whose id is in the URL; unknown or non-canonical ids are 404."""
         raw_id = view_kwargs["id"]

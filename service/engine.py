@@ -17,6 +17,7 @@ from service.fields import ATTRIBUTES, Kind
 from service.query import Filter, SortKey
 
 Record = dict[str, Any]
+Group = dict[str, Any]
 
 #: Engine column behind each API field (amounts are stored as exact integer cents).
 _COLUMN = {"id": "id", "amount": "cents", **{name: name for name in ATTRIBUTES if name != "amount"}}
@@ -43,6 +44,15 @@ _RECORD_COLUMNS = (
     pl.col("date"),
     pl.col("member_name").cast(pl.String),
 )
+
+
+#: How each `/aggregates` dimension is computed from a row.
+_DIMENSIONS: dict[str, pl.Expr] = {
+    **{name: pl.col(name) for name in ("departments", "project_name", "member_name", "currency", "date")},
+    "date_month": pl.col("date").dt.strftime("%Y-%m"),
+    "date_quarter": pl.format("{}-Q{}", pl.col("date").dt.year(), pl.col("date").dt.quarter()),
+    "date_year": pl.col("date").dt.year().cast(pl.String),
+}
 
 
 class ExpenseTable:
@@ -76,12 +86,42 @@ class ExpenseTable:
         if "id" not in keys:
             keys.append("id")
             descending.append(False)
-        candidates = self._frame.select(keys)
-        if filters:
-            mask = self._frame.select(pl.all_horizontal(self._predicate(f) for f in filters)).to_series()
-            candidates = candidates.filter(mask)
+        candidates = self._matching(filters, self._frame.select(keys))
         page = candidates.lazy().sort(keys, descending=descending).slice(offset, limit).collect()
         return candidates.height, self._records(page["id"])
+
+    def aggregate(
+        self, filters: Sequence[Filter], dimensions: Sequence[str], sort: Sequence[SortKey], offset: int, limit: int
+    ) -> tuple[int, list[Group]]:
+        """Group the matching rows by `dimensions` and currency; return the group count and one page.
+
+        Each group carries its dimension values, `currency`, and `total`, `min`, `max` in
+        exact integer cents and `count`; `sort` may name dimensions and metrics (`average`
+        orders by total / count). Ties are broken by the dimensions, then currency, ascending.
+        """
+        keys = [*dimensions, "currency"]
+        groups = (
+            self._matching(filters, self._frame)
+            .group_by([_DIMENSIONS[key].alias(key) for key in keys])
+            .agg(
+                pl.col("cents").cast(pl.Int128).sum().alias("total"),
+                pl.len().alias("count"),
+                pl.col("cents").min().alias("min"),
+                pl.col("cents").max().alias("max"),
+            )
+        )
+        order = [key.field for key in sort] + [key for key in keys if key not in {k.field for k in sort}]
+        descending = [key.descending for key in sort] + [False] * (len(order) - len(sort))
+        by = [(pl.col("total") / pl.col("count")) if key == "average" else pl.col(key) for key in order]
+        page = groups.sort(by, descending=descending).slice(offset, limit)
+        return groups.height, page.to_dicts()
+
+    def _matching(self, filters: Sequence[Filter], frame: pl.DataFrame) -> pl.DataFrame:
+        """The rows of `frame` (a projection of the table) that satisfy every filter."""
+        if not filters:
+            return frame
+        mask = self._frame.select(pl.all_horizontal(self._predicate(f) for f in filters)).to_series()
+        return frame.filter(mask)
 
     def get(self, expanse_id: int) -> Record | None:
         """The row with this id, or None."""

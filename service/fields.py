@@ -39,3 +39,11 @@ CSV_COLUMNS = ("departments", "project_name", "amount", "date", "member_name")
 
 #: Text columns of the CSV, stored as-is after trimming.
 TEXT_COLUMNS = ("departments", "project_name", "member_name")
+
+AGGREGATES_TYPE = "aggregates"
+
+#: What `/aggregates` can group by: text fields, the day, and the day's month, quarter, year.
+DIMENSIONS = ("departments", "project_name", "member_name", "date", "date_month", "date_quarter", "date_year")
+
+#: Metrics of `amount` over each group.
+METRICS = ("total", "count", "average", "min", "max")

@@ -2,7 +2,8 @@
 
 Why: every later step (engine, pagination links, schema) may trust a `Query`; a bad
 parameter becomes a 400 naming that exact parameter before any data is touched.
-The grammar follows JSON:API 1.1 families: filter[...], sort, fields[...], page[...].
+The grammar follows JSON:API 1.1 families: filter[...], sort, fields[...], page[...],
+plus our `group_by` on endpoints that aggregate.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class QuerySpec:
     families: frozenset[str]
     default_page_size: int = 20
     max_page_size: int = 1000
+    dimensions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Query:
     sort: tuple[SortKey, ...]
     fields: tuple[str, ...] | None
     page: Page
+    group_by: tuple[str, ...] = ()
 
 
 def parse_query(args: MultiDict[str, str], spec: QuerySpec) -> Query:
@@ -78,6 +81,7 @@ def parse_query(args: MultiDict[str, str], spec: QuerySpec) -> Query:
     filters: list[Filter] = []
     sort: tuple[SortKey, ...] = ()
     fields: tuple[str, ...] | None = None
+    group_by: tuple[str, ...] = ()
     page = {"number": 1, "size": spec.default_page_size}
     for name in args:
         values = args.getlist(name)
@@ -91,9 +95,11 @@ def parse_query(args: MultiDict[str, str], spec: QuerySpec) -> Query:
             sort = _parse_sort(name, value, spec)
         elif family == "fields":
             fields = _parse_fields(name, first, value, spec)
+        elif family == "group_by":
+            group_by = _parse_group_by(name, value, spec)
         else:
             page[first] = _parse_page_value(name, first, value, spec)
-    return Query(tuple(filters), sort, fields, Page(page["number"], page["size"]))
+    return Query(tuple(filters), sort, fields, Page(page["number"], page["size"]), group_by)
 
 
 def _split_name(name: str, spec: QuerySpec) -> tuple[str, str, str | None]:
@@ -116,6 +122,7 @@ _FAMILY_SYNTAX: dict[str, tuple[str, Callable[[str | None, str | None], bool]]] 
     "sort": ("sort", lambda first, second: first is None),
     "fields": ("fields[type]", lambda first, second: bool(first) and second is None),
     "page": ("page[number] or page[size]", lambda first, second: first in ("number", "size") and second is None),
+    "group_by": ("group_by", lambda first, second: first is None),
 }
 
 
@@ -191,6 +198,18 @@ def _parse_fields(name: str, resource_type: str, value: str, spec: QuerySpec) ->
                 name, f"{field!r} is not a field of {spec.resource_type}. Fields: {', '.join(spec.attributes)}."
             )
     return names
+
+
+def _parse_group_by(name: str, value: str, spec: QuerySpec) -> tuple[str, ...]:
+    dimensions = tuple(value.split(","))
+    for dimension in dimensions:
+        if dimension not in spec.dimensions:
+            raise QueryError(
+                name, f"Cannot group by {dimension!r}. Dimensions: {', '.join(spec.dimensions)} (comma-separated)."
+            )
+        if dimensions.count(dimension) > 1:
+            raise QueryError(name, f"{dimension!r} appears twice in group_by.")
+    return dimensions
 
 
 def _parse_page_value(name: str, key: str, value: str, spec: QuerySpec) -> int:

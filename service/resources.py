@@ -1,4 +1,4 @@
-"""The HTTP resources: `/`, `/expanses` and `/expanses/{id}`, registered in one place.
+"""The HTTP resources: `/`, `/expanses`, `/expanses/{id}` and `/aggregates`, registered in one place.
 
 Why: the library's `ResourceList.get` / `ResourceDetail.get` run the request top to
 bottom; our hooks validate the query at the door (`before_get`), answer from the data
@@ -11,39 +11,49 @@ view in the library's Accept check that refuses what JSON:API 1.1 allows
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Flask, Response, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_rest_jsonapi_next import ResourceDetail, ResourceList
+from werkzeug.datastructures import MultiDict
 
+from service.aggregates import AggregateDataLayer, parse_aggregate_query
 from service.config import Settings
 from service.data_layer import ExpanseDataLayer
 from service.documents import document_response
 from service.engine import ExpenseTable, Record
-from service.fields import ATTRIBUTES, QUERYABLE, RESOURCE_TYPE
+from service.fields import AGGREGATES_TYPE, ATTRIBUTES, DIMENSIONS, METRICS, QUERYABLE, RESOURCE_TYPE
 from service.pagination import pagination_links
 from service.query import Query, QuerySpec, parse_query
-from service.schemas import ExpanseSchema
+from service.schemas import AggregateSchema, ExpanseSchema
 
 
-class ExpanseList(ResourceList):  # type: ignore[misc]
-    """GET /expanses: filtered, sorted, paginated expense records."""
+class CollectionSource(Protocol):
+    """What a collection resource needs from its data layer."""
 
-    view = "expanse_list"
-    schema = ExpanseSchema
+    def get_collection(self, qs: Query, view_kwargs: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]: ...
 
-    def __init__(self, data_layer: ExpanseDataLayer, spec: QuerySpec) -> None:
+    def collection_meta(self, query: Query) -> dict[str, Any]: ...
+
+
+class CollectionResource(ResourceList):  # type: ignore[misc]
+    """A collection: parse at the door, ask the data layer, add pagination links and meta."""
+
+    def __init__(self, data_layer: CollectionSource, spec: QuerySpec) -> None:
         self.data_layer = data_layer
         self.spec = spec
         self.query: Query | None = None
 
+    def parse(self, args: MultiDict[str, str]) -> Query:
+        return parse_query(args, self.spec)
+
     def before_get(self, args: Any, kwargs: Any) -> None:
-        self.query = parse_query(request.args, self.spec)
+        self.query = self.parse(request.args)
 
     def get_collection(
         self, qs: Any, kwargs: dict[str, Any], filters: Any = None, as_query: bool = True
-    ) -> tuple[int, list[Record]]:
+    ) -> tuple[int, list[dict[str, Any]]]:
         assert self.query is not None  # set by before_get
         return self.data_layer.get_collection(self.query, kwargs)
 
@@ -51,7 +61,25 @@ class ExpanseList(ResourceList):  # type: ignore[misc]
         assert self.query is not None
         base_url = url_for(self.view, _external=True)
         result["links"] = pagination_links(base_url, request.args, self.query.page, result["meta"]["count"])
+        result["meta"].update(self.data_layer.collection_meta(self.query))
         return document_response(result)
+
+
+class ExpanseList(CollectionResource):
+    """GET /expanses: filtered, sorted, paginated expense records."""
+
+    view = "expanse_list"
+    schema = ExpanseSchema
+
+
+class AggregateList(CollectionResource):
+    """GET /aggregates: metrics of the filtered records grouped by `group_by`."""
+
+    view = "aggregate_list"
+    schema = AggregateSchema
+
+    def parse(self, args: MultiDict[str, str]) -> Query:
+        return parse_aggregate_query(args, self.spec)
 
 
 class ExpanseDetail(ResourceDetail):  # type: ignore[misc]
@@ -75,11 +103,12 @@ class ExpanseDetail(ResourceDetail):  # type: ignore[misc]
 
 
 def root() -> Response:
-    """The entry point: where the resources and the docs are."""
-    meta = {
-        "description": "Read-only JSON:API over the company's expense records.",
-        "resources": {"expanses": url_for("expanse_list", _external=True)},
+    """The entry point: where the resources are."""
+    resources = {
+        name: url_for(view, _external=True)
+        for name, view in (("expanses", "expanse_list"), ("aggregates", "aggregate_list"))
     }
+    meta = {"description": "Read-only JSON:API over the company's expense records.", "resources": resources}
     return document_response({"meta": meta, "links": {"self": url_for("root", _external=True)}})
 
 
@@ -95,18 +124,26 @@ def init_app(app: Flask, table: ExpenseTable, settings: Settings) -> None:
         max_page_size=settings.max_page_size,
     )
     detail_spec = replace(list_spec, families=frozenset({"fields"}))
-    data_layer = ExpanseDataLayer(table)
-    _route(app, "/expanses", ExpanseList, data_layer, list_spec)
-    _route(app, "/expanses/<id>", ExpanseDetail, data_layer, detail_spec)
+    aggregate_attributes = (*DIMENSIONS, "currency", *METRICS)
+    aggregate_spec = replace(
+        list_spec,
+        resource_type=AGGREGATES_TYPE,
+        attributes=aggregate_attributes,
+        sortable=aggregate_attributes,
+        families=frozenset({"filter", "sort", "fields", "page", "group_by"}),
+        dimensions=DIMENSIONS,
+    )
+    expanses, aggregates = ExpanseDataLayer(table), AggregateDataLayer(table)
+    _route(app, "/expanses", ExpanseList, expanses, list_spec)
+    _route(app, "/expanses/<id>", ExpanseDetail, expanses, detail_spec)
+    _route(app, "/aggregates", AggregateList, aggregates, aggregate_spec)
     app.add_url_rule("/", "root", root)
 
 
-def _route(
-    app: Flask, rule: str, resource: type[ExpanseList | ExpanseDetail], data_layer: ExpanseDataLayer, spec: QuerySpec
-) -> None:
+def _route(app: Flask, rule: str, resource: type[CollectionResource | ExpanseDetail], *args: Any) -> None:
     """GET (and so HEAD and OPTIONS) on `rule`: a fresh resource per request, as `as_view` makes."""
 
     def view(**url_kwargs: str) -> ResponseReturnValue:
-        return resource(data_layer, spec).dispatch_request(**url_kwargs)  # type: ignore[no-any-return]
+        return resource(*args).dispatch_request(**url_kwargs)  # type: ignore[no-any-return]
 
     app.add_url_rule(rule, resource.view, view, methods=["GET"])

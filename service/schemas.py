@@ -1,6 +1,6 @@
-"""The marshmallow-jsonapi schema of an `expanses` resource.
+"""The marshmallow-jsonapi schemas of `expanses` and `aggregates` resources.
 
-Why: the library renders resources (and sparse fieldsets) through this schema; links are
+Why: the library renders resources (and sparse fieldsets) through these schemas; links are
 absolute so that clients can follow them as they are.
 """
 
@@ -12,7 +12,7 @@ from flask import url_for
 from marshmallow_jsonapi import fields
 from marshmallow_jsonapi.flask import Schema
 
-from service.fields import RESOURCE_TYPE
+from service.fields import AGGREGATES_TYPE, RESOURCE_TYPE
 
 
 class ExpanseSchema(Schema):  # type: ignore[misc]
@@ -34,3 +34,25 @@ class ExpanseSchema(Schema):  # type: ignore[misc]
     def generate_url(self, view_name: str | None, **kwargs: Any) -> str | None:
         """Absolute URLs, unlike the library's default relative ones."""
         return url_for(view_name, _external=True, **kwargs) if view_name else None
+
+
+class AggregateSchema(Schema):  # type: ignore[misc]
+    """One group: its dimension values (only those grouped by are present), currency, metrics."""
+
+    class Meta:
+        type_ = AGGREGATES_TYPE
+
+    id = fields.Str(dump_only=True)
+    departments = fields.Str()
+    project_name = fields.Str()
+    member_name = fields.Str()
+    date = fields.Date()
+    date_month = fields.Str()
+    date_quarter = fields.Str()
+    date_year = fields.Str()
+    currency = fields.Str()
+    total = fields.Float()
+    count = fields.Int()
+    average = fields.Float()
+    min = fields.Float()
+    max = fields.Float()
