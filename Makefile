@@ -37,12 +37,13 @@ fmt: $(DEV_STAMP)
 sample: $(RUNTIME_STAMP)
 	$(BIN)/python data/generate.py --rows 300 --seed 7 --out data/expanses.csv
 
-# Engine comparison behind docs/decisions/0001-engine.md (1,000,000 generated rows, never committed).
+# Engine timings behind docs/decisions/0001-engine.md and docs/performance.md (1,000,000 generated rows, never committed).
 bench-engines: $(DEV_STAMP)
 	$(PIP) install -r bench/requirements.txt
 	test -f /tmp/expanses-1m.csv || $(BIN)/python data/generate.py --rows 1000000 --seed 1 --out /tmp/expanses-1m.csv
 	$(BIN)/python bench/engines.py --csv /tmp/expanses-1m.csv
 	$(BIN)/python bench/engines.py --csv data/expanses.csv
+	$(BIN)/python bench/aggregates.py --csv /tmp/expanses-1m.csv
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -8,6 +8,7 @@ import pytest
 
 from service.csv_source import ExpenseColumns
 from service.engine import ExpenseTable
+from service.fields import DIMENSIONS
 from service.query import Filter, SortKey
 
 # id:            1        2        3        4        5
@@ -102,3 +103,16 @@ def test_an_empty_table_answers_empty(table: ExpenseTable) -> None:
     assert len(empty) == 0
     assert empty.find([Filter("member_name", "eq", "Sam")], [SortKey("amount")], 0, 20) == (0, [])
     assert empty.get(1) is None
+
+
+def test_every_aggregate_dimension_is_a_column(table: ExpenseTable) -> None:
+    assert set(DIMENSIONS) <= set(table._frame.columns)
+
+
+def test_aggregate_groups_by_dimension_and_currency_in_cents(table: ExpenseTable) -> None:
+    count, groups = table.aggregate([Filter("amount", "gt", 0)], ["date_year"], [SortKey("total", True)], 0, 10)
+    assert count == 2
+    assert groups == [
+        {"date_year": "2021", "currency": "EUR", "total": 1_120_399, "count": 3, "min": 400, "max": 1_000_000},
+        {"date_year": "2022", "currency": "EUR", "total": 400, "count": 1, "min": 400, "max": 400},
+    ]

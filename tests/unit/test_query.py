@@ -138,3 +138,29 @@ def test_families_outside_the_spec_are_unknown() -> None:
     with pytest.raises(QueryError) as caught:
         parse_query(MultiDict([("sort", "amount")]), detail_spec)
     assert caught.value.parameter == "sort"
+
+
+AGGREGATE_SPEC = QuerySpec(
+    "aggregates",
+    ("departments", "date_month", "currency", "total"),
+    QUERYABLE,
+    ("departments", "date_month", "currency", "total"),
+    frozenset({"filter", "sort", "fields", "page", "group_by"}),
+    dimensions=("departments", "member_name", "date_month"),
+)
+
+
+def test_group_by_parses_in_order() -> None:
+    query = parse_query(MultiDict([("group_by", "date_month,departments")]), AGGREGATE_SPEC)
+    assert query.group_by == ("date_month", "departments")
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [("amount", "Cannot group by 'amount'"), ("", "Cannot group by ''"), ("departments,departments", "twice")],
+)
+def test_bad_group_by_is_refused(value: str, words: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        parse_query(MultiDict([("group_by", value)]), AGGREGATE_SPEC)
+    assert caught.value.parameter == "group_by"
+    assert words in caught.value.detail

@@ -1,0 +1,237 @@
+"""GET /aggregates against the reference data: exact metrics computed here with Decimal."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.conftest import HEADER
+from tests.jsonapi import document, error
+from tests.reference import Row
+
+CENT = Decimal("0.01")
+
+KEYS: dict[str, Callable[[Row], str]] = {
+    "departments": lambda r: r.departments,
+    "project_name": lambda r: r.project_name,
+    "member_name": lambda r: r.member_name,
+    "date": lambda r: r.date.isoformat(),
+}
+
+
+def expected_groups(rows: list[Row], dimensions: list[str]) -> dict[tuple[str, ...], dict[str, Any]]:
+    """Group and total independently of the service: stdlib dicts and Decimal."""
+    amounts: dict[tuple[str, ...], list[Decimal]] = defaultdict(list)
+    for row in rows:
+        amounts[tuple(KEYS[d](row) for d in dimensions)].append(row.amount)
+    return {
+        key: {
+            "total": sum(values, Decimal(0)),
+            "count": len(values),
+            "average": (sum(values, Decimal(0)) / len(values)).quantize(CENT, rounding=ROUND_HALF_EVEN),
+            "min": min(values),
+            "max": max(values),
+        }
+        for key, values in amounts.items()
+    }
+
+
+def fetch(client: FlaskClient, query: str) -> dict[str, Any]:
+    response = client.get(f"/aggregates?{query}&page[size]=1000")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return document(response)
+
+
+def as_decimal(attributes: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "total": Decimal(str(attributes["total"])),
+        "count": attributes["count"],
+        "average": Decimal(str(attributes["average"])),
+        "min": Decimal(str(attributes["min"])),
+        "max": Decimal(str(attributes["max"])),
+    }
+
+
+def test_no_group_by_is_the_grand_total(client: FlaskClient, reference_rows: list[Row]) -> None:
+    body = fetch(client, "")
+    [group] = body["data"]
+    assert group["type"] == "aggregates" and group["id"] == "EUR"
+    assert as_decimal(group["attributes"]) == expected_groups(reference_rows, [])[()]
+    assert Decimal(str(group["attributes"]["total"])) == Decimal("667682.00")
+    assert group["attributes"]["currency"] == "EUR"
+    assert body["meta"]["count"] == 1
+    assert body["meta"]["grand_totals"] == [group["attributes"]]
+
+
+GROUPINGS = [
+    ("departments", None),
+    ("project_name", None),
+    ("member_name", None),
+    ("date", None),
+    ("departments,member_name", None),
+    ("project_name,date", None),
+    (
+        "member_name",
+        (
+            "filter[departments]=Sales&filter[date][gte]=2021-07-01",
+            lambda r: r.departments == "Sales" and r.date >= date(2021, 7, 1),
+        ),
+    ),
+    (
+        "departments",
+        ("filter[amount][gte]=1400&filter[member_name]=Sam", lambda r: r.amount >= 1400 and r.member_name == "Sam"),
+    ),
+    ("departments,project_name", ("filter[project_name][contains]=mars", lambda r: "mars" in r.project_name.lower())),
+]
+
+
+@pytest.mark.parametrize(("group_by", "filtering"), GROUPINGS, ids=[f"{g}|{f[0] if f else ''}" for g, f in GROUPINGS])
+def test_groups_have_exact_metrics(
+    client: FlaskClient,
+    reference_rows: list[Row],
+    group_by: str,
+    filtering: tuple[str, Callable[[Row], bool]] | None,
+) -> None:
+    query, keep = filtering or ("", lambda r: True)
+    rows = [r for r in reference_rows if keep(r)]
+    dimensions = group_by.split(",")
+    expected = expected_groups(rows, dimensions)
+    body = fetch(client, f"group_by={group_by}&{query}")
+    got = {tuple(g["attributes"][d] for d in dimensions): as_decimal(g["attributes"]) for g in body["data"]}
+    assert got == expected
+    assert body["meta"]["count"] == len(expected)
+    assert [tuple(g["attributes"][d] for d in dimensions) for g in body["data"]] == sorted(expected)
+    assert len({g["id"] for g in body["data"]}) == len(expected)
+    assert as_decimal(body["meta"]["grand_totals"][0]) == expected_groups(rows, [])[()]
+
+
+@pytest.mark.parametrize("metric", ["total", "count", "average", "min", "max"])
+def test_sort_by_a_metric_descending_then_by_dimension(
+    client: FlaskClient, reference_rows: list[Row], metric: str
+) -> None:
+    expected = expected_groups(reference_rows, ["member_name"])
+    order = sorted(expected, key=lambda key: (-expected[key][metric], key))
+    body = fetch(client, f"group_by=member_name&sort=-{metric}")
+    assert [(g["attributes"]["member_name"],) for g in body["data"]] == order
+
+
+def test_sort_by_a_dimension_descending(client: FlaskClient, reference_rows: list[Row]) -> None:
+    body = fetch(client, "group_by=departments,member_name&sort=-member_name")
+    keys = [(g["attributes"]["departments"], g["attributes"]["member_name"]) for g in body["data"]]
+    assert keys == sorted(
+        sorted(expected_groups(reference_rows, ["departments", "member_name"])), key=lambda k: k[1], reverse=True
+    )
+
+
+def test_sparse_fieldset_and_pagination(client: FlaskClient, reference_rows: list[Row]) -> None:
+    expected = expected_groups(reference_rows, ["date"])
+    url: str | None = "/aggregates?group_by=date&fields[aggregates]=total,count&page[size]=7"
+    seen = []
+    while url:
+        body = document(client.get(url))
+        assert body["meta"]["count"] == len(expected)
+        for group in body["data"]:
+            assert set(group["attributes"]) == {"total", "count"}
+            seen.append(group["id"])
+        url = body["links"]["next"]
+    assert seen == [f"{day}/EUR" for (day,) in sorted(expected)]
+
+
+BAD = [
+    ("group_by=amount", "group_by"),
+    ("group_by=foo", "group_by"),
+    ("group_by=departments,departments", "group_by"),
+    ("group_by=", "group_by"),
+    ("group_by=departments,", "group_by"),
+    ("group_by=date.month", "group_by"),
+    ("group_by[x]=departments", "group_by[x]"),
+    ("by=departments", "by"),
+    ("group_by=departments&sort=member_name", "sort"),
+    ("group_by=departments&sort=nope", "sort"),
+    ("sort=amount", "sort"),
+    ("group_by=departments&fields[aggregates]=member_name", "fields[aggregates]"),
+    ("fields[aggregates]=nope", "fields[aggregates]"),
+    ("fields[expanses]=amount", "fields[expanses]"),
+    ("filter[amount][gte]=x", "filter[amount][gte]"),
+    ("page[size]=0", "page[size]"),
+    ("include=x", "include"),
+]
+
+
+@pytest.mark.parametrize(("query", "parameter"), BAD, ids=[q for q, _ in BAD])
+def test_bad_aggregate_queries_are_400(sample_client: FlaskClient, query: str, parameter: str) -> None:
+    error(sample_client.get(f"/aggregates?{query}"), 400, parameter)
+
+
+def test_nothing_matching_means_no_groups(sample_client: FlaskClient) -> None:
+    body = document(sample_client.get("/aggregates?group_by=departments&filter[member_name]=Nobody"))
+    assert body["data"] == [] and body["meta"] == {"count": 0, "grand_totals": []}
+
+
+DATES = HEADER + "\n".join(
+    [
+        "IT,P,10.00€,1/31/2021,Sam",
+        "IT,P,20.00€,2/1/2021,Sam",
+        "IT,P,0.01€,3/31/2021,Ann",
+        "IT,P,5.00€,4/1/2021,Ann",
+        "IT,P,7.50€,12/31/2021,Sam",
+        "IT,P,1.00€,1/1/2022,Sam",
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("group_by", "expected"),
+    [
+        (
+            "date_month",
+            {"2021-01": 10.0, "2021-02": 20.0, "2021-03": 0.01, "2021-04": 5.0, "2021-12": 7.5, "2022-01": 1.0},
+        ),
+        ("date_quarter", {"2021-Q1": 30.01, "2021-Q2": 5.0, "2021-Q4": 7.5, "2022-Q1": 1.0}),
+        ("date_year", {"2021": 42.51, "2022": 1.0}),
+    ],
+)
+def test_date_buckets_on_a_hand_checked_fixture(
+    client_for: Callable[[str], FlaskClient], group_by: str, expected: dict[str, float]
+) -> None:
+    body = document(client_for(DATES).get(f"/aggregates?group_by={group_by}"))
+    assert {g["attributes"][group_by]: g["attributes"]["total"] for g in body["data"]} == expected
+    assert [g["attributes"][group_by] for g in body["data"]] == sorted(expected)
+
+
+MIXED = HEADER + "\n".join(
+    [
+        "IT,P,100.00€,1/1/2021,Sam",
+        "IT,P,$50.00,1/2/2021,Sam",
+        "HR,P,£1.25,1/3/2021,Ann",
+        "IT,P,1.50€,1/4/2021,Ann",
+        "IT,P,$0.50,1/5/2021,Ann",
+    ]
+)
+
+
+def test_different_currencies_are_never_added_together(client_for: Callable[[str], FlaskClient]) -> None:
+    client = client_for(MIXED)
+    body = document(client.get("/aggregates?group_by=departments"))
+    got = {
+        (g["attributes"]["departments"], g["attributes"]["currency"]): g["attributes"]["total"] for g in body["data"]
+    }
+    assert got == {("HR", "GBP"): 1.25, ("IT", "EUR"): 101.5, ("IT", "USD"): 50.5}
+    assert {g["id"] for g in body["data"]} == {"HR/GBP", "IT/EUR", "IT/USD"}
+    totals = {t["currency"]: (t["total"], t["count"]) for t in body["meta"]["grand_totals"]}
+    assert totals == {"EUR": (101.5, 2), "GBP": (1.25, 1), "USD": (50.5, 2)}
+    [usd] = document(client.get("/aggregates?filter[currency]=USD"))["data"]
+    assert usd["attributes"] == {
+        "currency": "USD",
+        "total": 50.5,
+        "count": 2,
+        "average": 25.25,
+        "min": 0.5,
+        "max": 50.0,
+    }
