@@ -65,9 +65,11 @@ def money_metrics(group: Group) -> dict[str, Any]:
     """Cents to exact amounts; the average is rounded to the cent, half to even."""
     total, count = group["total"], group["count"]
     average_cents = (Decimal(total) / count).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
+    dimensions = {name: value for name, value in group.items() if name not in METRICS}
     return {
-        **group,
+        **dimensions,
         "total": total / 100,
+        "count": count,
         "average": int(average_cents) / 100,
         "min": group["min"] / 100,
         "max": group["max"] / 100,
