@@ -11,10 +11,10 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 from urllib.parse import quote
 
-from flask_rest_jsonapi_next.data_layers.base import BaseDataLayer
 from werkzeug.datastructures import MultiDict
 
-from service.engine import ExpenseTable, Group
+from service.data_layer import TableDataLayer
+from service.engine import Group
 from service.errors import QueryError
 from service.fields import METRICS
 from service.query import Query, QuerySpec, parse_query
@@ -37,12 +37,8 @@ def parse_aggregate_query(args: MultiDict[str, str], spec: QuerySpec) -> Query:
     return query
 
 
-class AggregateDataLayer(BaseDataLayer):  # type: ignore[misc]
+class AggregateDataLayer(TableDataLayer):
     """Groups for `/aggregates`, and the grand totals over the filtered records."""
-
-    def __init__(self, table: ExpenseTable) -> None:
-        super().__init__({})
-        self.table = table
 
     def get_collection(
         self, qs: Query, view_kwargs: dict[str, Any], filters: Any = None, as_query: bool = False

@@ -1,7 +1,7 @@
-"""The library's data layer for our CSV-backed engine.
+"""The library's data layers over our CSV-backed engine.
 
 Why: `ResourceList`/`ResourceDetail` ask a data layer for `(count, records)` and for one
-object; this one answers from the `ExpenseTable` with the already-validated `Query`.
+object; these answer from the `ExpenseTable` with the already-validated `Query`.
 """
 
 from __future__ import annotations
@@ -18,22 +18,25 @@ from service.query import Query
 _CANONICAL_ID = re.compile(r"[1-9][0-9]{0,9}")
 
 
-class ExpanseDataLayer(BaseDataLayer):  # type: ignore[misc]
-    """Read-only: collections and single records, nothing else."""
+class TableDataLayer(BaseDataLayer):  # type: ignore[misc]
+    """A read-only data layer over the expense table; no meta beyond `meta.count` by default."""
 
     def __init__(self, table: ExpenseTable) -> None:
         super().__init__({})
         self.table = table
+
+    def collection_meta(self, query: Query) -> dict[str, Any]:
+        return {}
+
+
+class ExpanseDataLayer(TableDataLayer):
+    """Expense records: collections and single records, nothing else."""
 
     def get_collection(
         self, qs: Query, view_kwargs: dict[str, Any], filters: Any = None, as_query: bool = False
     ) -> tuple[int, list[Record]]:
         """Matching count and the requested page, in the requested order."""
         return self.table.find(qs.filters, qs.sort, qs.page.offset, qs.page.size)
-
-    def collection_meta(self, query: Query) -> dict[str, Any]:
-        """Nothing beyond `meta.count` for expense records."""
-        return {}
 
     def get_object(self, view_kwargs: dict[str, Any], qs: Any = None) -> Record:
         """The record whose id is in the URL; unknown or non-canonical ids are 404."""
