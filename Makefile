@@ -1,5 +1,6 @@
 # make run: the API on the shipped sample; make test: everything CI runs.
 # Both create .venv and install the pinned dependencies they need, once per change of the pins.
+# make test also installs the JS client (npm ci) and Debian's chromium (apt-get) where missing.
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +13,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test lint typecheck pytest fmt sample bench-engines clean
+JS_CLIENT := tests/contract/js
+JS_STAMP := $(JS_CLIENT)/node_modules/.installed
+
+.PHONY: run test lint typecheck pytest contract fmt sample bench-engines chromium clean
 
 run: $(RUNTIME_STAMP)
 	$(BIN)/gunicorn -c python:service.gunicorn_config
@@ -22,12 +26,25 @@ test: lint typecheck pytest
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/openapi-spec-validator openapi.yaml
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
-pytest: $(DEV_STAMP)
+pytest: $(DEV_STAMP) $(JS_STAMP) chromium
 	$(BIN)/pytest
+
+# The contract suite alone, against API_BASE_URL when set (else a gunicorn started by the tests).
+contract: $(DEV_STAMP) $(JS_STAMP) chromium
+	$(BIN)/pytest tests/contract
+
+$(JS_STAMP): $(JS_CLIENT)/package.json $(JS_CLIENT)/package-lock.json
+	cd $(JS_CLIENT) && npm ci --no-audit --no-fund
+	touch $@
+
+# Debian's chromium for the docs-page browser test (root, as in CI; elsewhere install it yourself).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 fmt: $(DEV_STAMP)
 	$(BIN)/ruff format .
@@ -57,4 +74,4 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	touch $@ $(RUNTIME_STAMP)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache $(JS_CLIENT)/node_modules test-output

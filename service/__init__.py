@@ -10,7 +10,7 @@ import logging
 
 from flask import Flask
 
-from service import errors, http_policy, resources
+from service import api_docs, errors, http_policy, resources
 from service.config import Settings
 from service.csv_source import load_expenses
 from service.engine import ExpenseTable
@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     resources.init_app(app, table, settings)
+    api_docs.init_app(app)
     errors.init_app(app)
     http_policy.init_app(app)
     return app

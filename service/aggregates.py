@@ -1,7 +1,7 @@
 """`/aggregates`: totals of `amount` by dimensions, on the same engine and filters as `/expanses`.
 
 Why a module of its own: grouping adds one rule the grammar alone cannot check (sort keys
-and fieldsets may only name this request's dimensions, `currency` and the metrics) and turns
+may only name this request's dimensions, `currency` and the metrics) and turns
 the engine's integer cents into exact money values and a stable id per group.
 """
 
@@ -24,16 +24,18 @@ _ALL = 2**62
 
 
 def parse_aggregate_query(args: MultiDict[str, str], spec: QuerySpec) -> Query:
-    """Parse like any collection, then check sort and fields against this request's dimensions."""
+    """Parse like any collection, then check that sort keys are grouped by (or metrics).
+
+    A sparse fieldset may name any aggregate attribute: one not grouped by is simply absent.
+    """
     query = parse_query(args, spec)
     present = (*query.group_by, "currency", *METRICS)
-    hint = f"this request's attributes are {', '.join(present)}"
     for key in query.sort:
         if key.field not in present:
-            raise QueryError("sort", f"Cannot sort on {key.field!r}: it is not grouped by; {hint}.")
-    for field in query.fields or ():
-        if field not in present:
-            raise QueryError(f"fields[{spec.resource_type}]", f"{field!r} is not grouped by; {hint}.")
+            raise QueryError(
+                "sort",
+                f"Cannot sort on {key.field!r}: it is not grouped by; this request can sort on {', '.join(present)}.",
+            )
     return query
 
 

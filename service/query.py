@@ -175,17 +175,16 @@ def _parse_value(name: str, kind: Kind, text: str) -> str | int | date:
 
 
 def _parse_sort(name: str, value: str, spec: QuerySpec) -> tuple[SortKey, ...]:
-    keys: list[SortKey] = []
+    """Sort keys in order; a field named again is dropped, as it cannot change the order."""
+    keys: dict[str, SortKey] = {}
     for item in value.split(","):
         field = item.removeprefix("-")
         if field not in spec.sortable:
             raise QueryError(
                 name, f"Cannot sort on {item!r}. Sort keys: {', '.join(spec.sortable)} (prefix - for descending)."
             )
-        if any(key.field == field for key in keys):
-            raise QueryError(name, f"{field!r} appears twice in sort.")
-        keys.append(SortKey(field, item.startswith("-")))
-    return tuple(keys)
+        keys.setdefault(field, SortKey(field, item.startswith("-")))
+    return tuple(keys.values())
 
 
 def _parse_fields(name: str, resource_type: str, value: str, spec: QuerySpec) -> tuple[str, ...]:

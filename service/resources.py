@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Protocol
 
-from flask import Flask, Response, request, url_for
+from flask import Flask, Response, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_rest_jsonapi_next import ResourceDetail, ResourceList
 from werkzeug.datastructures import MultiDict
@@ -108,8 +108,18 @@ def root() -> Response:
         name: url_for(view, _external=True)
         for name, view in (("expanses", "expanse_list"), ("aggregates", "aggregate_list"))
     }
-    meta = {"description": "Read-only JSON:API over the company's expense records.", "resources": resources}
-    return document_response({"meta": meta, "links": {"self": url_for("root", _external=True)}})
+    meta = {
+        "description": "Read-only JSON:API over the company's expense records.",
+        "resources": resources,
+        "docs": url_for("swagger_ui.show", _external=True),
+    }
+    links = {"self": url_for("root", _external=True), "describedby": url_for("openapi_json", _external=True)}
+    return document_response({"meta": meta, "links": links})
+
+
+def health() -> Response:
+    """Liveness for orchestrators: the data is loaded and how many records it holds."""
+    return document_response({"meta": {"status": "ok", "records": len(current_app.extensions["expense_table"])}})
 
 
 def init_app(app: Flask, table: ExpenseTable, settings: Settings) -> None:
@@ -138,6 +148,8 @@ def init_app(app: Flask, table: ExpenseTable, settings: Settings) -> None:
     _route(app, "/expanses/<id>", ExpanseDetail, expanses, detail_spec)
     _route(app, "/aggregates", AggregateList, aggregates, aggregate_spec)
     app.add_url_rule("/", "root", root)
+    app.add_url_rule("/health", "health", health)
+    app.extensions["expense_table"] = table
 
 
 def _route(app: Flask, rule: str, resource: type[CollectionResource | ExpanseDetail], *args: Any) -> None:

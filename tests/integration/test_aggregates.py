@@ -155,7 +155,6 @@ BAD = [
     ("group_by=departments&sort=member_name", "sort"),
     ("group_by=departments&sort=nope", "sort"),
     ("sort=amount", "sort"),
-    ("group_by=departments&fields[aggregates]=member_name", "fields[aggregates]"),
     ("fields[aggregates]=nope", "fields[aggregates]"),
     ("fields[expanses]=amount", "fields[expanses]"),
     ("filter[amount][gte]=x", "filter[amount][gte]"),
@@ -167,6 +166,11 @@ BAD = [
 @pytest.mark.parametrize(("query", "parameter"), BAD, ids=[q for q, _ in BAD])
 def test_bad_aggregate_queries_are_400(sample_client: FlaskClient, query: str, parameter: str) -> None:
     error(sample_client.get(f"/aggregates?{query}"), 400, parameter)
+
+
+def test_a_fieldset_may_name_attributes_not_grouped_by(sample_client: FlaskClient) -> None:
+    body = document(sample_client.get("/aggregates?group_by=departments&fields[aggregates]=member_name,total"))
+    assert {name for group in body["data"] for name in group["attributes"]} == {"total"}
 
 
 def test_nothing_matching_means_no_groups(sample_client: FlaskClient) -> None:

@@ -1,0 +1,37 @@
+// Drives the API with kitsu, a real JavaScript JSON:API client, and prints what it understood.
+// Usage: node client.mjs BASE_URL  (tests/contract/test_clients.py compares the output with the API's own answers)
+import Kitsu from 'kitsu'
+import { deserialise } from 'kitsu-core'
+
+const api = new Kitsu({
+  baseURL: process.argv[2],
+  pluralize: false,
+  resourceCase: 'none',
+  camelCaseTypes: false,
+  timeout: 10000
+})
+
+const list = await api.get('expanses', {
+  params: { filter: { member_name: 'Sam', amount: { gte: '1400' } }, sort: '-amount', page: { size: 5 } }
+})
+
+const walked = list.data.map(record => record.id)
+let page = list
+let pages = 1
+while (page.links.next) {
+  const response = await api.axios.get(page.links.next, { headers: api.headers })
+  page = deserialise(response.data)
+  walked.push(...page.data.map(record => record.id))
+  pages += 1
+}
+
+const one = await api.get('expanses/3')
+
+let error = null
+try {
+  await api.get('expanses', { params: { filter: { amount: { gte: 'abc' } } } })
+} catch (failure) {
+  error = { status: failure.response?.status, errors: failure.errors }
+}
+
+console.log(JSON.stringify({ firstPage: list.data, count: list.meta.count, walked, pages, one: one.data, error }))

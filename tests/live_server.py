@@ -1,0 +1,73 @@
+"""Start the real server (gunicorn with the repo's config) on a free loopback port, for tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Server:
+    """A gunicorn process whose output goes to a file (a pipe nobody reads would fill and block it)."""
+
+    def __init__(self, csv_path: Path, port: int, workers: int = 1) -> None:
+        env = {**os.environ, "EXPANSES_CSV": str(csv_path), "HOST": "127.0.0.1", "PORT": str(port)}
+        env["WORKERS"] = str(workers)
+        command = [sys.executable, "-m", "gunicorn", "-c", "python:service.gunicorn_config"]
+        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read()
+
+    def wait(self, timeout: float) -> int:
+        return self.process.wait(timeout=timeout)
+
+    def close(self) -> None:
+        self.log.close()
+
+
+def start(csv_path: Path, port: int, workers: int = 1) -> Server:
+    """gunicorn exactly as `make run` starts it, on 127.0.0.1:`port`."""
+    return Server(csv_path, port, workers)
+
+
+@contextmanager
+def running(csv_path: Path, workers: int = 1) -> Iterator[str]:
+    """The server's base URL while it runs; stopped with SIGTERM, which must exit cleanly."""
+    port = free_port()
+    server = start(csv_path, port, workers)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/health", timeout=1).close()
+                break
+            except OSError:
+                assert server.process.poll() is None, server.output()
+                assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.process.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0, server.output()
+        assert "Traceback" not in server.output(), server.output()
+        server.close()
