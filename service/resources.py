@@ -111,7 +111,7 @@ def root() -> Response:
     meta = {
         "description": "Read-only JSON:API over the company's expense records.",
         "resources": resources,
-        "docs": url_for("swagger_ui.show", _external=True),
+        "docs": url_for("docs", _external=True),
     }
     links = {"self": url_for("root", _external=True), "describedby": url_for("openapi_json", _external=True)}
     return document_response({"meta": meta, "links": links})

@@ -15,7 +15,17 @@ from marshmallow_jsonapi.flask import Schema
 from service.fields import AGGREGATES_TYPE, RESOURCE_TYPE
 
 
-class ExpanseSchema(Schema):  # type: ignore[misc]
+class DeclaredOrderSchema(Schema):  # type: ignore[misc]
+    """Renders sparse fieldsets in declaration order (the library passes `only` as a set)."""
+
+    def __init__(self, *args: Any, only: Any = None, **kwargs: Any) -> None:
+        if only is not None:
+            order = list(self._declared_fields)
+            only = tuple(sorted(only, key=order.index))
+        super().__init__(*args, only=only, **kwargs)
+
+
+class ExpanseSchema(DeclaredOrderSchema):
     """One expense record: the CSV row, its id, and the currency read from its amount."""
 
     class Meta:
@@ -36,7 +46,7 @@ class ExpanseSchema(Schema):  # type: ignore[misc]
         return url_for(view_name, _external=True, **kwargs) if view_name else None
 
 
-class AggregateSchema(Schema):  # type: ignore[misc]
+class AggregateSchema(DeclaredOrderSchema):
     """One group: its dimension values (only those grouped by are present), currency, metrics."""
 
     class Meta:

@@ -24,6 +24,11 @@ def test_sparse_fieldset_on_one_record(client: FlaskClient, reference_rows: list
     assert body["data"]["attributes"] == {"member_name": "Sam", "amount": float(reference_rows[3].amount)}
 
 
+def test_sparse_fieldsets_keep_the_attributes_in_their_usual_order(client: FlaskClient) -> None:
+    body = document(client.get("/expanses/4?fields[expanses]=member_name,date,amount,departments"))
+    assert list(body["data"]["attributes"]) == ["departments", "amount", "date", "member_name"]
+
+
 @pytest.mark.parametrize("raw_id", ["0", "150", "abc", "01", "-1", "1.5", "99999999999", "%20", "1e2"])
 def test_unknown_or_malformed_ids_are_404(client: FlaskClient, raw_id: str) -> None:
     item = error(client.get(f"/expanses/{raw_id}"), 404)
