@@ -16,7 +16,9 @@ export HOST PORT
 JS_CLIENT := tests/contract/js
 JS_STAMP := $(JS_CLIENT)/node_modules/.installed
 
-.PHONY: run test lint typecheck pytest contract fmt sample bench-engines chromium clean
+CI_TOOLS_STAMP := $(VENV)/.ci-tools-installed
+
+.PHONY: run test test-docker lint typecheck pytest contract fmt sample bench-engines chromium clean
 
 run: $(RUNTIME_STAMP)
 	$(BIN)/gunicorn -c python:service.gunicorn_config
@@ -33,6 +35,14 @@ typecheck: $(DEV_STAMP)
 
 pytest: $(DEV_STAMP) $(JS_STAMP) chromium
 	$(BIN)/pytest
+
+# Build the images and run `docker compose up` for real (Docker engine, or podman as root).
+test-docker: $(DEV_STAMP) $(CI_TOOLS_STAMP)
+	docker/test-docker.sh
+
+$(CI_TOOLS_STAMP): docker/requirements-ci.txt | $(VENV)/bin/python
+	$(PIP) install -r docker/requirements-ci.txt
+	touch $@
 
 # The contract suite alone, against API_BASE_URL when set (else a gunicorn started by the tests).
 contract: $(DEV_STAMP) $(JS_STAMP) chromium

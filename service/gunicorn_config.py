@@ -36,3 +36,7 @@ logconfig_dict = {
         "service": {"level": loglevel.upper(), "handlers": ["stderr"], "propagate": False},
     },
 }
+
+# No control socket: nothing here uses `gunicornc`, and it would write to $HOME, which is
+# read-only in the container.
+control_socket_disable = True
