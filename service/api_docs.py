@@ -2,30 +2,40 @@
 
 Why served by the app: the contract a client reads is the one deployed, never a copy
 that drifted. Swagger UI's assets come from the pinned `flask-swagger-ui` package, so the
-docs page works offline (no CDN).
+docs page works offline (no CDN); the page and its start-up script are ours, with no inline
+script, so a strict Content-Security-Policy can apply.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import flask_swagger_ui
 import yaml
-from flask import Flask, Response, current_app
-from flask_swagger_ui import get_swaggerui_blueprint
+from flask import Flask, Response, current_app, send_from_directory
 
 #: The contract, at the repository root (copied beside the package in the container image).
 OPENAPI_PATH = Path(__file__).resolve().parents[1] / "openapi.yaml"
+_OURS = Path(__file__).resolve().parent / "static"
+_SWAGGER_UI = Path(flask_swagger_ui.__file__).resolve().parent / "dist"
+_OUR_FILES = {"index.html": "docs.html", "swagger-initializer.js": "swagger-initializer.js"}
+#: Only our own origin may provide scripts, styles, images and API calls to the docs page.
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 
 
 def init_app(app: Flask, openapi_path: Path = OPENAPI_PATH) -> None:
     """Load the description once and register its routes and the docs page."""
     text = openapi_path.read_text(encoding="utf-8")
     app.extensions["openapi"] = {"yaml": text, "json": app.json.dumps(yaml.safe_load(text))}
+    app.extensions["docs_page"] = {name: (_OURS / name).read_text(encoding="utf-8") for name in _OUR_FILES.values()}
     app.add_url_rule("/openapi.yaml", "openapi_yaml", _openapi_yaml)
     app.add_url_rule("/openapi.json", "openapi_json", _openapi_json)
-    config = {"app_name": "expanses API", "displayRequestDuration": True}
-    app.register_blueprint(get_swaggerui_blueprint("/docs", "/openapi.json", config=config))
-    app.add_url_rule("/docs", "docs", app.view_functions["swagger_ui.show"])  # the page itself, no redirect
+    app.add_url_rule("/docs", "docs", _docs_page)
+    app.add_url_rule("/docs/", "docs_slash", _docs_page)
+    app.add_url_rule("/docs/<asset>", "docs_asset", _docs_asset)
 
 
 def _openapi_yaml() -> Response:
@@ -34,3 +44,21 @@ def _openapi_yaml() -> Response:
 
 def _openapi_json() -> Response:
     return Response(current_app.extensions["openapi"]["json"], mimetype="application/json")
+
+
+def _docs_page() -> Response:
+    return _docs_asset("index.html")
+
+
+def _docs_asset(asset: str) -> Response:
+    """Our page and start-up script (held in memory), or a file of the pinned Swagger UI distribution."""
+    if asset in _OUR_FILES:
+        name = _OUR_FILES[asset]
+        mimetype = "text/html" if name.endswith(".html") else "text/javascript"
+        return _with_csp(Response(current_app.extensions["docs_page"][name], mimetype=mimetype))
+    return _with_csp(send_from_directory(_SWAGGER_UI, asset))
+
+
+def _with_csp(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = DOCS_CSP
+    return response

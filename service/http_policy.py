@@ -1,12 +1,13 @@
-"""Request rules that hold on every path: read-only methods and JSON:API media types.
+"""Rules that hold on every path: read-only methods, JSON:API media types, response headers.
 
 Why: JSON:API 1.1 content negotiation (406/415) and the read-only contract (403 with
-`Allow`) apply to the whole API, before any resource runs, so they live in one hook.
+`Allow`) apply to the whole API, before any resource runs, so they live in one hook; the
+headers every response carries (nosniff, CORS for any origin, no credentials) in another.
 """
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, Response, request
 from werkzeug.exceptions import MethodNotAllowed
 
 from service.documents import JSONAPI_MEDIA_TYPE
@@ -19,6 +20,18 @@ _ALLOWED_PARAMETERS = frozenset({"ext", "profile"})
 
 def init_app(app: Flask) -> None:
     app.before_request(check_request)
+    app.after_request(add_headers)
+
+
+def add_headers(response: Response) -> Response:
+    """No MIME sniffing; readable from any origin (public data, no cookies); preflights answered."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        response.headers["Access-Control-Max-Age"] = "600"
+    return response
 
 
 def check_request() -> None:

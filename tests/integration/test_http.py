@@ -92,3 +92,31 @@ def test_options_lists_the_allowed_methods(sample_client: FlaskClient) -> None:
     response = sample_client.options("/expanses")
     assert response.status_code == 200
     assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/expanses", "/expanses/0", "/expanses?sort=x", "/nowhere", "/docs", "/openapi.json"]
+)
+def test_every_response_carries_nosniff_and_cors(sample_client: FlaskClient, path: str) -> None:
+    response = sample_client.get(path)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response.headers
+
+
+def test_cors_preflight_is_answered(sample_client: FlaskClient) -> None:
+    headers = {"Origin": "https://app.example", "Access-Control-Request-Method": "GET"}
+    response = sample_client.options("/expanses", headers=headers)
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert set(response.headers["Access-Control-Allow-Methods"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert "Content-Type" in response.headers["Access-Control-Allow-Headers"]
+
+
+def test_the_docs_page_has_a_strict_csp_and_no_inline_script(sample_client: FlaskClient) -> None:
+    response = sample_client.get("/docs")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert "default-src 'none'" in csp
+    page = response.get_data(as_text=True)
+    assert page.count("<script") == page.count("<script src=")
