@@ -10,7 +10,7 @@ import logging
 
 from flask import Flask
 
-from service import api_docs, errors, http_policy, resources
+from service import api_docs, caching, errors, http_policy, resources
 from service.config import Settings
 from service.csv_source import load_expenses
 from service.engine import ExpenseTable
@@ -20,7 +20,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the app for `settings` (default: from the environment)."""
     settings = settings or Settings.from_env()
     logging.getLogger("service").setLevel(settings.log_level)
-    table = ExpenseTable(load_expenses(settings.csv_path))
+    columns = load_expenses(settings.csv_path)
+    table = ExpenseTable(columns)
     app = Flask(__name__)
     app.config.update(
         PAGE_SIZE=settings.default_page_size,
@@ -33,4 +34,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     api_docs.init_app(app)
     errors.init_app(app)
     http_policy.init_app(app)
+    caching.init_app(app, columns.fingerprint, settings.cache_max_age)
     return app

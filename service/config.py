@@ -22,12 +22,14 @@ class Settings:
     default_page_size: int = 20
     max_page_size: int = 1000
     log_level: str = "INFO"
+    cache_max_age: int = 60
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Build settings from `EXPANSES_CSV` and `LOG_LEVEL` (see the README)."""
+        """Build settings from `EXPANSES_CSV`, `LOG_LEVEL` and `CACHE_MAX_AGE` (see the README)."""
         env = os.environ if environ is None else environ
         return cls(
             csv_path=Path(env.get("EXPANSES_CSV", str(DEFAULT_CSV))),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            cache_max_age=int(env.get("CACHE_MAX_AGE", "60")),
         )

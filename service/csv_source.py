@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ class ExpenseColumns:
     amount_cents: list[int] = field(default_factory=list)
     currency: list[str] = field(default_factory=list)
     date: list[date] = field(default_factory=list)
+    #: SHA-256 of the file's bytes: any change to the data changes it (HTTP ETags build on it).
+    fingerprint: str = ""
 
     def __len__(self) -> int:
         return len(self.amount_cents)
@@ -54,9 +57,11 @@ def load_expenses(path: Path) -> ExpenseColumns:
         raise CsvFormatError(path, 0, f"cannot read the file: {error.strerror}") from None
     gc.disable()  # millions of short-lived lists: the cycle collector only slows this down
     try:
-        return _parse(path, raw)
+        columns = _parse(path, raw)
     finally:
         gc.enable()
+    columns.fingerprint = hashlib.sha256(raw).hexdigest()
+    return columns
 
 
 def _parse(path: Path, raw: bytes) -> ExpenseColumns:

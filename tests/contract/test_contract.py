@@ -133,3 +133,15 @@ def test_the_docs_page_and_its_assets_are_served_locally(base_url: str) -> None:
     assert "swagger-ui-bundle.js" in page.text and "://" not in page.text.split("<body>")[1].split("</script>")[0]
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "index.css"):
         assert get(base_url, f"/docs/{asset}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/expanses?sort=-amount&page[size]=3", "/aggregates?group_by=departments", "/expanses/2"]
+)
+def test_conditional_get_answers_304_with_the_same_etag(base_url: str, path: str) -> None:
+    first = get(base_url, path)
+    etag = first.headers["ETag"]
+    again = get(base_url, path, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["ETag"] == etag
+    assert first.headers["Cache-Control"].startswith("public, max-age=")
