@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from service.csv_source import CsvFormatError, load_expenses
+from data.generate import write_csv
+from service.csv_source import CsvFormatError, _fast, _parse, load_expenses
 
 HEADER = "departments,project_name,amount,date,member_name\n"
 
@@ -98,3 +99,19 @@ def test_invalid_utf8_names_its_line(csv_file: Callable[[str], Path], tmp_path: 
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(CsvFormatError, match="cannot read the file"):
         load_expenses(tmp_path / "absent.csv")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_the_fast_reader_and_the_exact_loader_agree(tmp_path: Path, newline: str) -> None:
+    path = tmp_path / "generated.csv"
+    write_csv(path, 3_000, seed=5)
+    raw = path.read_bytes().replace(b"\n", newline.encode())
+    fast = _fast(path, raw)
+    assert fast is not None, "a clean file must take the fast path"
+    assert fast == _parse(path, raw)
+
+
+def test_the_fast_reader_steps_aside_for_what_only_the_exact_loader_numbers(csv_file: Callable[[str], Path]) -> None:
+    for text in (HEADER + "IT,G,4€,1/1/2021,Sam\n\nIT,G,4€,1/1/2021,Sam\n", HEADER + 'IT,"G\nH",4€,1/1/2021,Sam\n'):
+        path = csv_file(text)
+        assert _fast(path, path.read_bytes()) is None
