@@ -65,6 +65,11 @@ class NotAcceptableError(ApiError):
     title = "Not acceptable"
 
 
+class QueryTooLongError(ApiError):
+    status = 414
+    title = "Query string too long"
+
+
 class UnsupportedMediaTypeError(ApiError):
     status = 415
     title = "Unsupported media type"

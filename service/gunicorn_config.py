@@ -17,6 +17,10 @@ accesslog = "-"
 errorlog = "-"
 timeout = 30
 graceful_timeout = 30
+# Request limits (documented in the README): the app refuses query strings over 8000 bytes itself.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
 
 # Gunicorn's lines and the app's "service" logger share one format: errors on stderr,
 # the access log on stdout.

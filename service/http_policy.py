@@ -11,9 +11,20 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import MethodNotAllowed
 
 from service.documents import JSONAPI_MEDIA_TYPE
-from service.errors import ALLOWED_METHODS, NotAcceptableError, ReadOnlyError, UnsupportedMediaTypeError
+from service.errors import (
+    ALLOWED_METHODS,
+    NotAcceptableError,
+    QueryError,
+    QueryTooLongError,
+    ReadOnlyError,
+    UnsupportedMediaTypeError,
+)
 
 WRITE_METHODS = frozenset({"POST", "PATCH", "DELETE"})
+#: Documented limits: the raw query string's length (gunicorn refuses request lines over
+#: 8190 bytes before the app sees them) and the number of query parameters.
+MAX_QUERY_LENGTH = 8000
+MAX_PARAMETERS = 100
 #: Media type parameters JSON:API allows; we support no extensions, so `ext` must be empty.
 _ALLOWED_PARAMETERS = frozenset({"ext", "profile"})
 
@@ -46,12 +57,28 @@ def check_request() -> None:
             f"send {JSONAPI_MEDIA_TYPE} without parameters.",
             header="Content-Type",
         )
+    _check_query_size()
     accept = request.headers.get("Accept")
     if accept and not _accept_allows_jsonapi(accept):
         raise NotAcceptableError(
             f"Every JSON:API media type in Accept {accept!r} has parameters this server cannot honour; "
             f"accept {JSONAPI_MEDIA_TYPE} without parameters (or application/json).",
             header="Accept",
+        )
+
+
+def _check_query_size() -> None:
+    """Refuse oversized query strings (414) and too many parameters (400), naming a parameter."""
+    names = [name for name, _ in request.args.items(multi=True)]
+    if len(request.query_string) > MAX_QUERY_LENGTH:
+        longest = max(request.args.items(multi=True), key=lambda pair: len(pair[0]) + len(pair[1]), default=("", ""))
+        raise QueryTooLongError(
+            f"The query string is {len(request.query_string)} bytes; at most {MAX_QUERY_LENGTH} are accepted.",
+            parameter=longest[0],
+        )
+    if len(names) > MAX_PARAMETERS:
+        raise QueryError(
+            names[MAX_PARAMETERS], f"{len(names)} query parameters; at most {MAX_PARAMETERS} are accepted."
         )
 
 

@@ -77,3 +77,17 @@ def test_unexpected_errors_are_500_logged_once_and_leak_nothing(
     assert item["title"] == "Internal server error"
     [record] = [r for r in caplog.records if r.name.startswith("service")]
     assert record.levelno == logging.ERROR and record.exc_info is not None
+
+
+def test_an_oversized_query_string_is_414_naming_the_longest_parameter(sample_client: FlaskClient) -> None:
+    item = error(
+        sample_client.get("/expanses?sort=amount&filter[member_name]=" + "x" * 8000), 414, "filter[member_name]"
+    )
+    assert "at most 8000" in item["detail"]
+
+
+def test_more_than_100_parameters_is_400_naming_the_first_one_too_many(sample_client: FlaskClient) -> None:
+    query = "&".join(f"filter[id][ne]={n}" if n else "sort=id" for n in range(101))
+    response = sample_client.get(f"/expanses?{query}")
+    item = error(response, 400)
+    assert "at most 100" in item["detail"]
