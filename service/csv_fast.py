@@ -9,6 +9,7 @@ reader error), and the exact loader then runs to name the line and the reason.
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +18,10 @@ import polars as pl
 
 from service.cells import parse_amount, parse_us_date
 from service.fields import CSV_COLUMNS
+
+#: The longest cell the exact loader accepts (the csv module's field limit, in characters;
+#: bytes are at least as many, so a longer byte count always goes to the exact loader).
+MAX_CELL_BYTES = csv.field_size_limit()
 
 
 def fast_columns(text_body: bytes, header: list[str]) -> dict[str, list[Any]] | None:
@@ -34,6 +39,9 @@ def fast_columns(text_body: bytes, header: list[str]) -> dict[str, list[Any]] | 
         return None
     if frame.height != text_body.rstrip(b"\r\n").count(b"\n"):
         return None  # a blank line or a cell spanning lines: only the exact loader numbers those right
+    longest = frame.select(pl.max_horizontal(pl.all().str.len_bytes().max())).item()
+    if longest is not None and longest > MAX_CELL_BYTES:
+        return None  # the exact loader refuses cells over the csv module's field limit
     frame = frame.select(pl.col(name).str.strip_chars() for name in CSV_COLUMNS)
     if frame.select(pl.any_horizontal(pl.all().is_null() | (pl.all() == "")).any()).item():
         return None
