@@ -18,7 +18,7 @@ JS_STAMP := $(JS_CLIENT)/node_modules/.installed
 
 CI_TOOLS_STAMP := $(VENV)/.ci-tools-installed
 
-.PHONY: run test test-docker lint typecheck pytest contract fmt sample bench-engines chromium clean
+.PHONY: soak run test test-docker lint typecheck pytest contract fmt sample bench-engines chromium clean
 
 run: $(RUNTIME_STAMP)
 	$(BIN)/gunicorn -c python:service.gunicorn_config
@@ -59,6 +59,11 @@ chromium:
 fmt: $(DEV_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The full soak with faults (60 s, concurrency 32, a worker SIGKILLed at 20 s); figures in docs/reliability.md.
+soak: $(RUNTIME_STAMP)
+	mkdir -p test-output
+	$(BIN)/python bench/soak.py --seconds 60 --concurrency 32 --kill-worker-at 20 --json test-output/soak.json
 
 # The committed sample: 300 rows, seed 7.
 sample: $(RUNTIME_STAMP)
