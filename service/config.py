@@ -26,10 +26,14 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Build settings from `EXPANSES_CSV`, `LOG_LEVEL` and `CACHE_MAX_AGE` (see the README)."""
+        """Build settings from `EXPANSES_CSV`, `LOG_LEVEL` and `CACHE_MAX_AGE` (see the README).
+
+        `EXPANSES_CSV_ACTIVE`, when set, is the checked snapshot the gunicorn master hands its
+        workers (service/gunicorn_config.py); it wins over `EXPANSES_CSV`.
+        """
         env = os.environ if environ is None else environ
         return cls(
-            csv_path=Path(env.get("EXPANSES_CSV", str(DEFAULT_CSV))),
+            csv_path=Path(env.get("EXPANSES_CSV_ACTIVE") or env.get("EXPANSES_CSV", str(DEFAULT_CSV))),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
             cache_max_age=int(env.get("CACHE_MAX_AGE", "60")),
         )

@@ -8,6 +8,12 @@ service starts the same way on a laptop and in Docker. Used as
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
 
 wsgi_app = "service.wsgi:app"
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{int(os.environ.get('PORT', '8000'))}"
@@ -44,3 +50,44 @@ logconfig_dict = {
 # No control socket: nothing here uses `gunicornc`, and it would write to $HOME, which is
 # read-only in the container.
 control_socket_disable = True
+
+
+# Data reloads. Workers never read EXPANSES_CSV directly: the master checks it (in a child
+# process, so the master never imports the data stack) and copies it to a snapshot that
+# workers load through EXPANSES_CSV_ACTIVE. On SIGHUP the master checks the file again: a
+# servable replacement becomes the new snapshot and the new workers serve it; a broken one is
+# logged and the new workers load the previous snapshot, so the service keeps serving.
+_SNAPSHOTS = Path(tempfile.gettempdir()) / f"expanses-data-{os.getpid()}"  # the master's pid: stable across reloads
+
+
+def on_starting(server: Any) -> None:
+    _activate(server, reloading=False)
+
+
+def on_reload(server: Any) -> None:
+    _activate(server, reloading=True)
+
+
+def on_exit(server: Any) -> None:
+    shutil.rmtree(_SNAPSHOTS, ignore_errors=True)
+
+
+def _activate(server: Any, reloading: bool) -> None:
+    source = os.environ.get("EXPANSES_CSV", "data/expanses.csv")
+    check = subprocess.run(
+        [sys.executable, "-m", "service.check_csv", source], capture_output=True, text=True, check=False
+    )
+    if check.returncode != 0:
+        if reloading and "EXPANSES_CSV_ACTIVE" in os.environ:
+            server.log.error("data file not reloaded, still serving the previous one: %s", check.stderr.strip())
+        return  # at start, workers load the file themselves and stop with the reason
+    previous = os.environ.get("EXPANSES_CSV_ACTIVE")
+    _SNAPSHOTS.mkdir(mode=0o700, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=_SNAPSHOTS, suffix=".csv")
+    os.close(handle)
+    snapshot = Path(name)
+    shutil.copyfile(source, snapshot)
+    os.environ["EXPANSES_CSV_ACTIVE"] = str(snapshot)
+    if previous:
+        Path(previous).unlink(missing_ok=True)
+    server.log.info("serving %s", check.stdout.strip())

@@ -1,0 +1,79 @@
+"""New data without downtime: replace the CSV, send SIGHUP under load, and nothing fails."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import threading
+import time
+import urllib.request
+from contextlib import closing
+from pathlib import Path
+
+from tests.conftest import HEADER, SAMPLE_CSV
+from tests.live_server import free_port, start
+
+
+def records(base: str) -> int:
+    with urllib.request.urlopen(base + "/health", timeout=5) as response:
+        return int(json.load(response)["meta"]["records"])
+
+
+def test_sighup_switches_to_a_good_file_and_keeps_serving_through_a_broken_one(tmp_path: Path) -> None:
+    data = tmp_path / "expanses.csv"
+    shutil.copyfile(SAMPLE_CSV, data)
+    port = free_port()
+    server = start(data, port, workers=2)
+    base = f"http://127.0.0.1:{port}"
+    statuses: list[int] = []
+    failures: list[str] = []
+    stop = threading.Event()
+
+    def load() -> None:
+        while not stop.is_set():
+            try:
+                with urllib.request.urlopen(base + "/expanses?sort=-amount&page[size]=5", timeout=10) as response:
+                    statuses.append(response.status)
+            except OSError as error:
+                failures.append(repr(error))
+
+    with closing(server):
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    assert records(base) == 300
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, server.output()
+                    time.sleep(0.2)
+            clients = [threading.Thread(target=load) for _ in range(4)]
+            for client in clients:
+                client.start()
+            time.sleep(0.5)
+
+            lines = SAMPLE_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
+            data.write_text("".join(lines[:101]), encoding="utf-8")
+            server.process.send_signal(signal.SIGHUP)
+            deadline = time.monotonic() + 30
+            while records(base) != 100:
+                assert time.monotonic() < deadline, server.output()
+                time.sleep(0.2)
+            time.sleep(0.5)
+
+            data.write_text(HEADER + "IT,Gaama,bad,1/2/2021,Sam\n", encoding="utf-8")
+            server.process.send_signal(signal.SIGHUP)
+            time.sleep(3)
+            assert records(base) == 100
+            stop.set()
+            for client in clients:
+                client.join()
+        finally:
+            stop.set()
+            server.process.send_signal(signal.SIGTERM)
+            assert server.wait(timeout=30) == 0
+        output = server.output()
+    assert failures == []
+    assert statuses and set(statuses) == {200}
+    assert f"data file not reloaded, still serving the previous one: {data}, line 2: amount 'bad'" in output
