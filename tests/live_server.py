@@ -26,8 +26,8 @@ def free_port() -> int:
 class Server:
     """A gunicorn process whose output goes to a file (a pipe nobody reads would fill and block it)."""
 
-    def __init__(self, csv_path: Path, port: int, workers: int = 1) -> None:
-        env = {**os.environ, "EXPANSES_CSV": str(csv_path), "HOST": "127.0.0.1", "PORT": str(port)}
+    def __init__(self, csv_path: Path, port: int, workers: int = 1, extra_env: dict[str, str] | None = None) -> None:
+        env = {**os.environ, "EXPANSES_CSV": str(csv_path), "HOST": "127.0.0.1", "PORT": str(port), **(extra_env or {})}
         env["WORKERS"] = str(workers)
         command = [sys.executable, "-m", "gunicorn", "-c", "python:service.gunicorn_config"]
         self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
@@ -44,9 +44,9 @@ class Server:
         self.log.close()
 
 
-def start(csv_path: Path, port: int, workers: int = 1) -> Server:
-    """gunicorn exactly as `make run` starts it, on 127.0.0.1:`port`."""
-    return Server(csv_path, port, workers)
+def start(csv_path: Path, port: int, workers: int = 1, extra_env: dict[str, str] | None = None) -> Server:
+    """gunicorn exactly as `make run` starts it, on 127.0.0.1:`port` (`extra_env` for a test's override)."""
+    return Server(csv_path, port, workers, extra_env)
 
 
 @contextmanager

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import signal
+import socket
+import subprocess
+import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import closing
@@ -41,3 +46,62 @@ def test_a_bad_file_stops_start_up_with_file_line_and_reason(tmp_path: Path) -> 
         output = server.output()
     assert f"cannot serve the data file: {bad}, line 3: date '2/30/2021' does not exist" in output
     assert "Traceback" not in output
+
+
+def raw_request(base: str, request: bytes) -> bytes:
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as connection:
+        connection.sendall(request)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_gunicorn_request_limits_and_banner(server: str) -> None:
+    ok = raw_request(server, b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert b"\r\nServer: gunicorn\r\n" in ok  # the name only, no version, no framework
+    long_line = b"GET /expanses?sort=" + b"a" * 8200 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+    assert raw_request(server, long_line).startswith(b"HTTP/1.1 414")
+    many_fields = b"GET /health HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: 1\r\n" % n for n in range(101)) + b"\r\n"
+    assert raw_request(server, many_fields).startswith(b"HTTP/1.1 431")
+    big_field = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 8200 + b"\r\n\r\n"
+    assert raw_request(server, big_field).startswith(b"HTTP/1.1 431")
+
+
+def test_a_stuck_worker_is_replaced_after_the_timeout(tmp_path: Path) -> None:
+    port = free_port()
+    env_timeout = {"GUNICORN_CMD_ARGS": "--timeout 2"}
+    server = start(SAMPLE_CSV, port, workers=1, extra_env=env_timeout)
+    with closing(server):
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(base + "/health", timeout=10).close()
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, server.output()
+                    time.sleep(0.2)
+            first = wait_for_worker(server.process.pid, previous=None)
+            os.kill(first, signal.SIGSTOP)  # a worker that no longer answers or heartbeats
+            replacement = wait_for_worker(server.process.pid, previous=first)
+            assert replacement != first
+            urllib.request.urlopen(base + "/health", timeout=10).close()
+        finally:
+            server.process.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+        assert "WORKER TIMEOUT" in server.output()
+
+
+def wait_for_worker(master: int, previous: int | None) -> int:
+    """The pid of a worker of `master` other than `previous`, within 20 s."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True).stdout
+        pids = [int(pid) for pid in out.split() if int(pid) != previous]
+        if pids:
+            return pids[0]
+        time.sleep(0.2)
+    raise AssertionError("no new worker within 20 s")
