@@ -60,10 +60,10 @@ fmt: $(DEV_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The full soak with faults (60 s, concurrency 32, a worker SIGKILLed at 20 s); figures in docs/reliability.md.
+# The full soak with faults (60 s, concurrency 32, a worker SIGKILLed at 20 s, new data + SIGHUP at 40 s); figures in docs/reliability.md.
 soak: $(RUNTIME_STAMP)
 	mkdir -p test-output
-	$(BIN)/python bench/soak.py --seconds 60 --concurrency 32 --kill-worker-at 20 --json test-output/soak.json
+	$(BIN)/python bench/soak.py --seconds 60 --concurrency 32 --kill-worker-at 20 --reload-at 40 --json test-output/soak.json
 
 # The committed sample: 300 rows, seed 7.
 sample: $(RUNTIME_STAMP)

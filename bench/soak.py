@@ -2,12 +2,16 @@
 
 Why: a read-only service can still leak, hang or drop requests; this drives it for a bounded
 time and reports what it served, what failed, latency, and each worker's memory at start and
-end. Optional faults: SIGKILL one worker mid-load (the master must replace it) and SIGTERM at
-the end while requests are in flight (they must complete). Usage:
+end. Optional faults: SIGKILL one worker mid-load (the master must replace it), replace the
+data file with its first half and SIGHUP the master mid-load (no request may fail; the new
+rows must be served), and SIGTERM at the end while requests are in flight (they must complete).
+Usage:
 
-    python bench/soak.py [--csv FILE] [--seconds 60] [--concurrency 32] [--kill-worker-at 20] [--json OUT]
+    python bench/soak.py [--csv FILE] [--seconds 60] [--concurrency 32] [--kill-worker-at 20]
+                         [--reload-at 40] [--json OUT]
 
-Exit status 1 when an unexpected status is seen or a worker's RSS grew by 10% or more.
+Exit status 1 when an unexpected status is seen, a worker's RSS grew by 10% or more (workers
+alive at both ends of the run), or the reloaded data is not what is served.
 """
 
 from __future__ import annotations
@@ -96,7 +100,14 @@ def drive(port: int, records: int, until: float, tally: Tally, seed: int) -> Non
                 tally.unexpected[key] = tally.unexpected.get(key, 0) + 1
 
 
-def run(csv: Path, seconds: float, concurrency: int, kill_at: float | None, workers: int) -> dict[str, object]:
+def run(
+    csv: Path, seconds: float, concurrency: int, kill_at: float | None, workers: int, reload_at: float | None = None
+) -> dict[str, object]:
+    if reload_at is not None:  # serve a copy, so that the replacement leaves the original alone
+        copy = REPO / "test-output" / "soak-data.csv"
+        copy.parent.mkdir(exist_ok=True)
+        copy.write_bytes(csv.read_bytes())
+        csv = copy
     port = free_port()
     env = {**os.environ, "EXPANSES_CSV": str(csv), "HOST": "127.0.0.1", "PORT": str(port), "WORKERS": str(workers)}
     env["LOG_LEVEL"] = "warning"
@@ -111,7 +122,7 @@ def run(csv: Path, seconds: float, concurrency: int, kill_at: float | None, work
             stderr=subprocess.STDOUT,
         )
         try:
-            return _measure(server, port, csv, seconds, concurrency, kill_at, workers)
+            return _measure(server, port, csv, seconds, concurrency, kill_at, workers, reload_at)
         finally:
             if server.poll() is None:
                 server.kill()
@@ -126,6 +137,7 @@ def _measure(
     concurrency: int,
     kill_at: float | None,
     workers: int,
+    reload_at: float | None,
 ) -> dict[str, object]:
     deadline = time.monotonic() + 60
     while True:
@@ -140,6 +152,8 @@ def _measure(
         time.sleep(0.1)
     with csv.open(encoding="utf-8") as handle:
         records = max(0, sum(1 for _ in handle) - 1)
+    if reload_at is not None:
+        records //= 2  # ids that exist before and after the reload to the first half
     warm = Tally()
     drive(port, records, time.monotonic() + 1.0, warm, seed=0)  # warm every worker up first
     start_rss = {pid: rss_mb(pid) for pid in worker_pids(server.pid)}
@@ -148,13 +162,23 @@ def _measure(
     threads = [threading.Thread(target=drive, args=(port, records, until, tally, n)) for n in range(concurrency)]
     for thread in threads:
         thread.start()
+    started = time.monotonic()
     killed = None
-    if kill_at is not None:
-        time.sleep(kill_at)
-        killed = worker_pids(server.pid)[0]
-        os.kill(killed, signal.SIGKILL)
+    reloaded_records = None
+    faults = sorted((at, name) for at, name in ((kill_at, "kill"), (reload_at, "reload")) if at is not None)
+    for at, name in faults:
+        time.sleep(max(0.0, started + at - time.monotonic()))
+        if name == "kill":
+            killed = worker_pids(server.pid)[0]
+            os.kill(killed, signal.SIGKILL)
+        else:
+            lines = csv.read_text(encoding="utf-8").splitlines(keepends=True)
+            csv.write_text("".join(lines[: 1 + (len(lines) - 1) // 2]), encoding="utf-8")
+            os.kill(server.pid, signal.SIGHUP)
+            reloaded_records = (len(lines) - 1) // 2
     for thread in threads:
         thread.join()
+    served_after_reload = _served_records(port) if reloaded_records is not None else None
     end_rss = {pid: rss_mb(pid) for pid in worker_pids(server.pid)}
     # SIGTERM with requests in flight: they must all complete.
     drain = Tally()
@@ -184,11 +208,21 @@ def _measure(
         "rss_end_mb": {str(pid): round(mb, 1) for pid, mb in end_rss.items()},
         "rss_growth_max": round(max(growth.values(), default=0.0), 3),
         "killed_worker": killed,
+        "records_expected_after_reload": reloaded_records,
+        "records_served_after_reload": served_after_reload,
         "workers_after_kill": len(end_rss),
         "sigterm_in_flight_served": drain.served,
         "sigterm_in_flight_unexpected": drain.unexpected,
         "exit_code_after_sigterm": exit_code,
     }
+
+
+def _served_records(port: int) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/health")
+    records = int(json.loads(connection.getresponse().read())["meta"]["records"])
+    connection.close()
+    return records
 
 
 def main() -> int:
@@ -198,14 +232,19 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--kill-worker-at", type=float, default=None)
+    parser.add_argument("--reload-at", type=float, default=None)
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
-    result = run(args.csv, args.seconds, args.concurrency, args.kill_worker_at, args.workers)
+    result = run(args.csv, args.seconds, args.concurrency, args.kill_worker_at, args.workers, args.reload_at)
     text = json.dumps(result, indent=2)
     print(text)
     if args.json:
         args.json.write_text(text + "\n")
-    healthy = not result["unexpected_statuses"] and float(str(result["rss_growth_max"])) < 0.10
+    healthy = (
+        not result["unexpected_statuses"]
+        and float(str(result["rss_growth_max"])) < 0.10
+        and result["records_served_after_reload"] == result["records_expected_after_reload"]
+    )
     return 0 if healthy else 1
 
 
