@@ -56,20 +56,20 @@ def load_expenses(path: Path) -> ExpenseColumns:
         raw = path.read_bytes()
     except OSError as error:
         raise CsvFormatError(path, 0, f"cannot read the file: {error.strerror}") from None
-    columns = _fast(path, raw)
+    text = _decode(path, raw)
+    columns = _fast(path, raw, text)
     if columns is None:
         gc.disable()  # millions of short-lived lists: the cycle collector only slows this down
         try:
-            columns = _parse(path, raw)
+            columns = _parse(path, text)
         finally:
             gc.enable()
     columns.fingerprint = hashlib.sha256(raw).hexdigest()
     return columns
 
 
-def _fast(path: Path, raw: bytes) -> ExpenseColumns | None:
+def _fast(path: Path, raw: bytes, text: str) -> ExpenseColumns | None:
     """Polars' reader for a file whose first line is the header; None sends it to `_parse`."""
-    text = _decode(path, raw)
     first_line = text.split("\n", 1)[0]
     if not first_line.strip() or '"' in first_line:
         return None
@@ -89,8 +89,8 @@ def _fast(path: Path, raw: bytes) -> ExpenseColumns | None:
     )
 
 
-def _parse(path: Path, raw: bytes) -> ExpenseColumns:
-    lines, records = _read_records(path, _decode(path, raw))
+def _parse(path: Path, text: str) -> ExpenseColumns:
+    lines, records = _read_records(path, text)
     if not records:
         raise CsvFormatError(path, 1, f"the file is empty; expected the header {','.join(CSV_COLUMNS)}")
     positions = _column_positions(path, lines[0], records[0])
