@@ -43,6 +43,18 @@ class Server:
     def close(self) -> None:
         self.log.close()
 
+    def wait_until_ready(self, base: str, seconds: float = 30) -> None:
+        """Return once `base`/health answers; fail with the server's output if it exits or times out."""
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                urllib.request.urlopen(base + "/health", timeout=1).close()
+                return
+            except OSError:
+                assert self.process.poll() is None, self.output()
+                assert time.monotonic() < deadline, f"gunicorn did not answer within {seconds:g} s"
+                time.sleep(0.2)
+
 
 def start(csv_path: Path, port: int, workers: int = 1, extra_env: dict[str, str] | None = None) -> Server:
     """gunicorn exactly as `make run` starts it, on 127.0.0.1:`port` (`extra_env` for a test's override)."""
@@ -56,15 +68,7 @@ def running(csv_path: Path, workers: int = 1) -> Iterator[str]:
     server = start(csv_path, port, workers)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base + "/health", timeout=1).close()
-                break
-            except OSError:
-                assert server.process.poll() is None, server.output()
-                assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
-                time.sleep(0.2)
+        server.wait_until_ready(base)
         yield base
     finally:
         server.process.send_signal(signal.SIGTERM)

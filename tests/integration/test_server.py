@@ -76,14 +76,7 @@ def test_a_stuck_worker_is_replaced_after_the_timeout(tmp_path: Path) -> None:
     with closing(server):
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    urllib.request.urlopen(base + "/health", timeout=10).close()
-                    break
-                except OSError:
-                    assert time.monotonic() < deadline, server.output()
-                    time.sleep(0.2)
+            server.wait_until_ready(base)
             first = wait_for_worker(server.process.pid, previous=None)
             os.kill(first, signal.SIGSTOP)  # a worker that no longer answers or heartbeats
             replacement = wait_for_worker(server.process.pid, previous=first)
