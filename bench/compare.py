@@ -1,0 +1,177 @@
+"""`make bench`: our API against Datasette on the same rows, same machine, same wrk settings.
+
+Why: the performance issue asks for a repeatable race with honest regimes. For each data
+size this generates the CSV (seed 1, never committed), loads the same rows into SQLite with
+sqlite-utils (indexes on every filter and sort column), starts both servers on loopback,
+warms them, then runs every query in both regimes, alternating the servers, `--runs` times
+each. It also measures the bare-Flask ceiling. Results go to a JSON file; `--report`
+rewrites the tables of docs/performance.md and the chart beside it.
+
+    .venv-bench/bin/python bench/compare.py [--rows 149 1000000] [--seconds 10] [--runs 2] [--report]
+    .venv-bench/bin/python bench/compare.py --smoke     # a few seconds: the harness still works
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import servers
+import wrk
+from queries import RACES, REPEATED
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH_BIN = Path(sys.executable).parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    load = wrk.Load(threads=args.threads, connections=args.connections, seconds=args.seconds)
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = {"machine": _machine(), "load": vars(load), "runs": args.runs, "sizes": []}
+    for rows in args.rows:
+        results["sizes"].append(_race_size(rows, workdir, load, args))
+    if not args.skip_ceiling:
+        results["ceiling"] = _ceiling(load, args.runs, workdir)
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+    print(f"results: {args.json}")
+    failures = [m for size in results["sizes"] for m in size["measures"] if m["failures"]]
+    for measure in failures:
+        print(f"FAILED requests: {measure}", file=sys.stderr)
+    if args.report:
+        import report
+
+        report.write(results, REPO / "docs" / "performance.md", REPO / "docs" / "performance-bench.png")
+    return 1 if failures else 0
+
+
+def _race_size(rows: int, workdir: Path, load: wrk.Load, args: argparse.Namespace) -> dict[str, Any]:
+    csv_path = _generated_csv(rows, workdir)
+    database, sqlite_seconds = _sqlite_copy(csv_path, workdir)
+    print(f"{rows} rows: SQLite copy built in {sqlite_seconds:.1f} s", flush=True)
+    ours = servers.start_ours(csv_path)
+    theirs = servers.start_datasette(database, BENCH_BIN / "datasette")
+    size: dict[str, Any] = {"rows": rows, "sqlite_build_s": sqlite_seconds, "measures": []}
+    try:
+        pair = {"expanses": ours, "datasette": theirs}
+        scripts = _scripts(rows, workdir)
+        warm = wrk.Load(load.threads, load.connections, max(1, load.seconds // 5))
+        for race in RACES:
+            for server in pair.values():
+                wrk.run(server.base_url, scripts[(race.name, server.name, "distinct")], warm)
+        for race in RACES:
+            for regime in args.regimes:
+                for run in range(args.runs):
+                    order = list(pair.values()) if run % 2 == 0 else list(pair.values())[::-1]
+                    for server in order:
+                        measure = wrk.run(server.base_url, scripts[(race.name, server.name, regime)], load)
+                        row = {"race": race.name, "regime": regime, "server": server.name, "run": run + 1}
+                        row.update(vars(measure), per_second=measure.per_second)
+                        size["measures"].append(row)
+                        print(
+                            f"{rows:>8} {race.name:<12} {regime:<9} {server.name:<9} run {run + 1}: "
+                            f"{measure.per_second:8.0f} req/s  p50 {measure.p50_ms:7.1f} ms  "
+                            f"p99 {measure.p99_ms:7.1f} ms  failures {measure.failures}",
+                            flush=True,
+                        )
+        for server in pair.values():
+            largest, total = server.rss_mb()
+            size[server.name] = {"startup_s": server.startup_s, "rss_largest_mb": largest, "rss_total_mb": total}
+    finally:
+        ours.stop()
+        theirs.stop()
+    return size
+
+
+def _ceiling(load: wrk.Load, runs: int, workdir: Path) -> dict[str, Any]:
+    bare = servers.start_bare_flask()
+    script = workdir / "ceiling.lua"
+    script.write_text(wrk.lua_script("/", 1, {}, seed=1))
+    try:
+        wrk.run(bare.base_url, str(script), wrk.Load(load.threads, load.connections, max(1, load.seconds // 5)))
+        measures = [wrk.run(bare.base_url, str(script), load) for _ in range(runs)]
+    finally:
+        bare.stop()
+    print("bare flask: " + ", ".join(f"{m.per_second:.0f} req/s" for m in measures), flush=True)
+    return {"per_second": [m.per_second for m in measures], "p99_ms": [m.p99_ms for m in measures]}
+
+
+def _scripts(rows: int, workdir: Path) -> dict[tuple[str, str, str], str]:
+    """One wrk script per (query, server, regime), written under `workdir`."""
+    scripts = {}
+    for race in RACES:
+        for server, template in (("expanses", race.ours), ("datasette", race.datasette)):
+            for regime, fixed in (("distinct", None), ("repeated", REPEATED)):
+                path = workdir / f"{rows}-{race.name}-{server}-{regime}.lua"
+                path.write_text(wrk.lua_script(template, rows, fixed, seed=rows))
+                scripts[(race.name, server, regime)] = str(path)
+    return scripts
+
+
+def _generated_csv(rows: int, workdir: Path) -> Path:
+    path = workdir / f"expanses-{rows}.csv"
+    if not path.exists():
+        generate = [str(servers.PROJECT_BIN / "python"), "data/generate.py", "--rows", str(rows), "--seed", "1"]
+        subprocess.run([*generate, "--out", str(path)], cwd=REPO, check=True)
+    return path
+
+
+def _sqlite_copy(csv_path: Path, workdir: Path) -> tuple[Path, float]:
+    """`expanses.db` for this CSV (table `expanses`, indexes on every filter/sort column); build seconds."""
+    database = workdir / f"{csv_path.stem}" / "expanses.db"
+    database.parent.mkdir(exist_ok=True)
+    database.unlink(missing_ok=True)
+    began = time.monotonic()
+    with tempfile.NamedTemporaryFile(suffix=".csv", dir=workdir) as typed:
+        rows_script = [str(servers.PROJECT_BIN / "python"), "bench/sqlite_rows.py", str(csv_path), typed.name]
+        subprocess.run(rows_script, cwd=REPO, check=True)
+        utils = str(BENCH_BIN / "sqlite-utils")
+        subprocess.run([utils, "insert", str(database), "expanses", typed.name, "--csv", "--pk", "id"], check=True)
+    for column in ("departments", "project_name", "amount", "date", "member_name"):
+        subprocess.run([utils, "create-index", str(database), "expanses", column], check=True, capture_output=True)
+    return database, time.monotonic() - began
+
+
+def _machine() -> dict[str, Any]:
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "")
+    return {
+        "cpu": cpu,
+        "cores": len(os.sched_getaffinity(0)),
+        "python": platform.python_version(),
+        "date": time.strftime("%Y-%m-%d"),
+    }
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[149, 1_000_000])
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per run")
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--regimes", nargs="+", default=["distinct", "repeated"], choices=["distinct", "repeated"])
+    parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "expanses-bench"))
+    parser.add_argument("--json", default=str(REPO / "test-output" / "bench.json"))
+    parser.add_argument("--report", action="store_true", help="rewrite docs/performance.md tables and chart")
+    parser.add_argument("--skip-ceiling", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="149 rows, 1 s, one run, distinct regime only")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.rows, args.seconds, args.runs, args.regimes, args.report = [149], 1, 1, ["distinct"], False
+        args.skip_ceiling = True
+    return args
+
+
+if __name__ == "__main__":
+    sys.exit(main())

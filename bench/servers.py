@@ -1,0 +1,108 @@
+"""Start, time, measure and stop the servers in the race, all on loopback.
+
+Why one module: every server is started the same way (a process group we can stop), timed
+the same way (spawn to first 200) and measured the same way (resident memory of its
+process tree), so the report compares like with like.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PROJECT_BIN = REPO / ".venv" / "bin"
+
+
+@dataclass
+class Running:
+    """A server process group, its URL, and how long it took to answer its first request."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    base_url: str
+    startup_s: float = 0.0
+
+    def rss_mb(self) -> tuple[float, float]:
+        """Resident memory of the process tree in MB: (largest single process, whole tree)."""
+        sizes = [_rss_kb(pid) for pid in _tree(self.process.pid)]
+        return max(sizes) / 1024, sum(sizes) / 1024
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_ours(csv_path: Path, env: dict[str, str] | None = None) -> Running:
+    """The service exactly as `make run` starts it (the shipped gunicorn config), on this CSV."""
+    port = free_port()
+    environ = {**os.environ, "EXPANSES_CSV": str(csv_path), "HOST": "127.0.0.1", "PORT": str(port), **(env or {})}
+    command = [str(PROJECT_BIN / "gunicorn"), "-c", "python:service.gunicorn_config"]
+    return _start("expanses", command, port, "/expanses?page%5Bsize%5D=1", environ)
+
+
+def start_datasette(database: Path, datasette: Path) -> Running:
+    """Datasette serving the SQLite copy, immutable (`-i`), one process, defaults otherwise."""
+    port = free_port()
+    command = [str(datasette), "serve", "-i", str(database), "--host", "127.0.0.1", "--port", str(port)]
+    return _start("datasette", command, port, f"/{database.stem}/expanses.json?_size=1&_nosuggest=1", dict(os.environ))
+
+
+def start_bare_flask() -> Running:
+    """The ceiling: Flask returning a precomputed 2 KB JSON body, 2 sync gunicorn workers."""
+    port = free_port()
+    command = [str(PROJECT_BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "bench.bare_flask:app"]
+    return _start("bare flask", command, port, "/", dict(os.environ))
+
+
+def _start(name: str, command: list[str], port: int, probe: str, env: dict[str, str]) -> Running:
+    began = time.monotonic()
+    process = subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = began + 120
+    while True:
+        try:
+            with urllib.request.urlopen(base_url + probe, timeout=5) as answer:
+                if answer.status == 200:
+                    return Running(name, process, base_url, time.monotonic() - began)
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{name} did not start: {' '.join(command)}")
+        time.sleep(0.05)
+
+
+def _tree(pid: int) -> list[int]:
+    pids, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        pids.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            children = (task / "children").read_text().split()
+            pending.extend(int(child) for child in children)
+    return pids
+
+
+def _rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
