@@ -14,6 +14,7 @@ from service import api_docs, caching, errors, http_policy, resources
 from service.config import Settings
 from service.csv_source import load_expenses
 from service.engine import ExpenseTable
+from service.json_provider import OrjsonProvider
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -28,8 +29,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_PAGE_SIZE=settings.max_page_size,
         ALLOW_DISABLE_PAGINATION=False,
     )
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json = OrjsonProvider(app)
     resources.init_app(app, table, settings)
     api_docs.init_app(app)
     errors.init_app(app)

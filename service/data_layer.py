@@ -11,9 +11,10 @@ from typing import Any
 
 from flask_rest_jsonapi_next.data_layers.base import BaseDataLayer
 
-from service.engine import ExpenseTable, Record
+from service.engine import ExpenseTable
 from service.errors import NotFoundError
 from service.query import Query
+from service.records import Record
 
 _CANONICAL_ID = re.compile(r"[1-9][0-9]{0,9}")
 

@@ -15,8 +15,8 @@ import polars as pl
 from service.csv_source import ExpenseColumns
 from service.fields import ATTRIBUTES, Kind
 from service.query import Filter, SortKey
+from service.records import Record, RecordReader
 
-Record = dict[str, Any]
 #: Below this many candidate rows a plain sort beats planning a lazy top-k (0.1 ms vs 0.55 ms at
 #: 300 rows; the lazy top-k wins by 10x and more at hundreds of thousands: docs/performance.md).
 _EAGER_SORT_ROWS = 10_000
@@ -36,17 +36,6 @@ _OPERATIONS: dict[str, Callable[[pl.Expr, Any], pl.Expr]] = {
     "in": lambda column, values: column.is_in(list(values)),
     "contains": lambda column, value: column.str.to_lowercase().str.contains(value.lower(), literal=True),
 }
-
-#: How a stored row is turned back into API attributes (cents / 100 is the exact amount's
-#: nearest double, so 1199.99 prints as 1199.99).
-_RECORD_COLUMNS = (
-    pl.col("id"),
-    *(pl.col(name).cast(pl.String) for name in ("departments", "project_name")),
-    (pl.col("cents") / 100).alias("amount"),
-    pl.col("currency").cast(pl.String),
-    pl.col("date"),
-    pl.col("member_name").cast(pl.String),
-)
 
 
 #: Labels of the date buckets `/aggregates` groups by; they sort chronologically as text.
@@ -76,6 +65,7 @@ class ExpenseTable:
             }
         )
         self._frame = self._frame.with_columns(_date_bucket_columns(self._frame))
+        self._reader = RecordReader(self._frame)
 
     def __len__(self) -> int:
         return self._frame.height
@@ -94,7 +84,7 @@ class ExpenseTable:
             page = candidates.sort(keys, descending=descending).slice(offset, limit)
         else:  # the lazy plan turns sort + slice into a top-k, much faster on large inputs
             page = candidates.lazy().sort(keys, descending=descending).slice(offset, limit).collect()
-        return candidates.height, self._records(page["id"])
+        return candidates.height, self._reader.records(page["id"].to_list())
 
     def aggregate(
         self, filters: Sequence[Filter], dimensions: Sequence[str], sort: Sequence[SortKey], offset: int, limit: int
@@ -133,10 +123,7 @@ class ExpenseTable:
         """The row with this id, or None."""
         if not 1 <= expanse_id <= self._frame.height:
             return None
-        return self._records(pl.Series([expanse_id]))[0]
-
-    def _records(self, ids: pl.Series) -> list[Record]:
-        return self._frame[ids - 1].select(_RECORD_COLUMNS).to_dicts()
+        return self._reader.record(expanse_id)
 
     def _predicate(self, condition: Filter) -> pl.Expr:
         """A text condition is decided on the distinct values, then matched by membership."""

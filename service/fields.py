@@ -47,3 +47,7 @@ DIMENSIONS = ("departments", "project_name", "member_name", "date", "date_month"
 
 #: Metrics of `amount` over each group.
 METRICS = ("total", "count", "average", "min", "max")
+
+#: Attributes of an `aggregates` resource, in the order they are rendered (dimensions not
+#: grouped by are absent).
+AGGREGATE_ATTRIBUTES = (*DIMENSIONS, "currency", *METRICS)

@@ -22,11 +22,11 @@ from service.aggregates import AggregateDataLayer, parse_aggregate_query
 from service.config import Settings
 from service.data_layer import ExpanseDataLayer
 from service.documents import document_response
-from service.engine import ExpenseTable, Record
-from service.fields import AGGREGATES_TYPE, ATTRIBUTES, DIMENSIONS, METRICS, QUERYABLE, RESOURCE_TYPE
+from service.engine import ExpenseTable
+from service.fields import AGGREGATE_ATTRIBUTES, AGGREGATES_TYPE, ATTRIBUTES, DIMENSIONS, QUERYABLE, RESOURCE_TYPE
 from service.pagination import pagination_links
 from service.query import Query, QuerySpec, parse_query
-from service.schemas import AggregateSchema, ExpanseSchema
+from service.resource_objects import AGGREGATE, EXPANSE, ResourceShape
 
 
 class CollectionSource(Protocol):
@@ -38,7 +38,10 @@ class CollectionSource(Protocol):
 
 
 class CollectionResource(ResourceList):  # type: ignore[misc]
-    """A collection: parse at the door, ask the data layer, add pagination links and meta."""
+    """A collection: parse at the door, ask the data layer, render, add pagination links and meta."""
+
+    view: str
+    shape: ResourceShape
 
     def __init__(self, data_layer: CollectionSource, spec: QuerySpec) -> None:
         self.data_layer = data_layer
@@ -48,14 +51,18 @@ class CollectionResource(ResourceList):  # type: ignore[misc]
     def parse(self, args: MultiDict[str, str]) -> Query:
         return parse_query(args, self.spec)
 
+    def get(self, *args: Any, **kwargs: Any) -> Response:
+        """The library's `ResourceList.get` flow, rendering without a marshmallow schema (decision 0004)."""
+        self.before_get(args, kwargs)
+        assert self.query is not None  # set by before_get
+        count, rows = self.data_layer.get_collection(self.query, kwargs)
+        names = self.shape.attribute_names(self.query.fields)
+        root_url = request.url_root.rstrip("/")
+        data = [self.shape.render(row, names, root_url) for row in rows]
+        return self.after_get({"data": data, "links": {}, "meta": {"count": count}})
+
     def before_get(self, args: Any, kwargs: Any) -> None:
         self.query = self.parse(request.args)
-
-    def get_collection(
-        self, qs: Any, kwargs: dict[str, Any], filters: Any = None, as_query: bool = True
-    ) -> tuple[int, list[dict[str, Any]]]:
-        assert self.query is not None  # set by before_get
-        return self.data_layer.get_collection(self.query, kwargs)
 
     def after_get(self, result: dict[str, Any]) -> Response:
         assert self.query is not None
@@ -69,14 +76,14 @@ class ExpanseList(CollectionResource):
     """GET /expanses: filtered, sorted, paginated expense records."""
 
     view = "expanse_list"
-    schema = ExpanseSchema
+    shape = EXPANSE
 
 
 class AggregateList(CollectionResource):
     """GET /aggregates: metrics of the filtered records grouped by `group_by`."""
 
     view = "aggregate_list"
-    schema = AggregateSchema
+    shape = AGGREGATE
 
     def parse(self, args: MultiDict[str, str]) -> Query:
         return parse_aggregate_query(args, self.spec)
@@ -86,20 +93,18 @@ class ExpanseDetail(ResourceDetail):  # type: ignore[misc]
     """GET /expanses/{id}: one record; only sparse fieldsets apply."""
 
     view = "expanse_detail"
-    schema = ExpanseSchema
 
     def __init__(self, data_layer: ExpanseDataLayer, spec: QuerySpec) -> None:
         self.data_layer = data_layer
         self.spec = spec
 
-    def before_get(self, args: Any, kwargs: Any) -> None:
-        parse_query(request.args, self.spec)
-
-    def get_object(self, kwargs: dict[str, Any], qs: Any) -> Record:
-        return self.data_layer.get_object(kwargs)
-
-    def after_get(self, result: dict[str, Any]) -> Response:
-        return document_response(result)
+    def get(self, *args: Any, **kwargs: Any) -> Response:
+        """The library's `ResourceDetail.get` flow, rendering without a marshmallow schema (decision 0004)."""
+        query = parse_query(request.args, self.spec)
+        record = self.data_layer.get_object(kwargs)
+        names = EXPANSE.attribute_names(query.fields)
+        resource = EXPANSE.render(record, names, request.url_root.rstrip("/"))
+        return document_response({"data": resource, "links": {"self": resource["links"]["self"]}})
 
 
 def root() -> Response:
@@ -134,12 +139,11 @@ def init_app(app: Flask, table: ExpenseTable, settings: Settings) -> None:
         max_page_size=settings.max_page_size,
     )
     detail_spec = replace(list_spec, families=frozenset({"fields"}))
-    aggregate_attributes = (*DIMENSIONS, "currency", *METRICS)
     aggregate_spec = replace(
         list_spec,
         resource_type=AGGREGATES_TYPE,
-        attributes=aggregate_attributes,
-        sortable=aggregate_attributes,
+        attributes=AGGREGATE_ATTRIBUTES,
+        sortable=AGGREGATE_ATTRIBUTES,
         families=frozenset({"filter", "sort", "fields", "page", "group_by"}),
         dimensions=DIMENSIONS,
     )

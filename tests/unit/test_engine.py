@@ -91,7 +91,7 @@ def test_records_carry_exact_amounts_and_iso_dates(table: ExpenseTable) -> None:
         "project_name": "Mars-NS1",
         "amount": 1199.99,
         "currency": "EUR",
-        "date": date(2021, 1, 5),
+        "date": "2021-01-05",
         "member_name": "Sam",
     }
     assert table.get(0) is None
