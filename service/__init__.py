@@ -34,5 +34,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     api_docs.init_app(app)
     errors.init_app(app)
     http_policy.init_app(app)
-    caching.init_app(app, columns.fingerprint, settings.cache_max_age)
+    caching.init_app(app, columns.fingerprint, settings.cache_max_age, settings.response_cache_mb)
     return app

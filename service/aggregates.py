@@ -19,9 +19,6 @@ from service.errors import QueryError
 from service.fields import METRICS
 from service.query import Query, QuerySpec, parse_query
 
-#: More groups than any request can page through: grand totals are one group per currency.
-_ALL = 2**62
-
 
 def parse_aggregate_query(args: MultiDict[str, str], spec: QuerySpec) -> Query:
     """Parse like any collection, then check that sort keys are grouped by (or metrics).
@@ -40,18 +37,15 @@ def parse_aggregate_query(args: MultiDict[str, str], spec: QuerySpec) -> Query:
 
 
 class AggregateDataLayer(TableDataLayer):
-    """Groups for `/aggregates`, and the grand totals over the filtered records."""
+    """Groups for `/aggregates`, with the grand totals of the filtered records as meta."""
 
-    def get_collection(
-        self, qs: Query, view_kwargs: dict[str, Any], filters: Any = None, as_query: bool = False
-    ) -> tuple[int, list[dict[str, Any]]]:
-        count, groups = self.table.aggregate(qs.filters, qs.group_by, qs.sort, qs.page.offset, qs.page.size)
-        return count, [{"id": group_id(group, qs.group_by), **money_metrics(group)} for group in groups]
-
-    def collection_meta(self, query: Query) -> dict[str, Any]:
-        """Grand totals of the filtered records, one entry per currency."""
-        _, totals = self.table.aggregate(query.filters, (), (), 0, _ALL)
-        return {"grand_totals": [money_metrics(group) for group in totals]}
+    def get_collection(self, query: Query) -> tuple[int, list[dict[str, Any]], dict[str, Any]]:
+        """Group count, the requested page of groups, and `grand_totals` (one entry per currency)."""
+        count, groups, totals = self.table.aggregate(
+            query.filters, query.group_by, query.sort, query.page.offset, query.page.size
+        )
+        rows = [{"id": group_id(group, query.group_by), **money_metrics(group)} for group in groups]
+        return count, rows, {"grand_totals": [money_metrics(group) for group in totals]}
 
 
 def group_id(group: Group, dimensions: tuple[str, ...]) -> str:

@@ -23,10 +23,11 @@ class Settings:
     max_page_size: int = 1000
     log_level: str = "INFO"
     cache_max_age: int = 60
+    response_cache_mb: int = 32
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Build settings from `EXPANSES_CSV`, `LOG_LEVEL` and `CACHE_MAX_AGE` (see the README).
+        """Build settings from `EXPANSES_CSV`, `LOG_LEVEL`, `CACHE_MAX_AGE` and `RESPONSE_CACHE_MB` (see the README).
 
         `EXPANSES_CSV_ACTIVE`, when set, is the checked snapshot the gunicorn master hands its
         workers (service/gunicorn_config.py); it wins over `EXPANSES_CSV`.
@@ -36,4 +37,5 @@ class Settings:
             csv_path=Path(env.get("EXPANSES_CSV_ACTIVE") or env.get("EXPANSES_CSV", str(DEFAULT_CSV))),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
             cache_max_age=int(env.get("CACHE_MAX_AGE", "60")),
+            response_cache_mb=int(env.get("RESPONSE_CACHE_MB", "32")),
         )

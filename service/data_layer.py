@@ -20,24 +20,20 @@ _CANONICAL_ID = re.compile(r"[1-9][0-9]{0,9}")
 
 
 class TableDataLayer(BaseDataLayer):  # type: ignore[misc]
-    """A read-only data layer over the expense table; no meta beyond `meta.count` by default."""
+    """A read-only data layer over the expense table."""
 
     def __init__(self, table: ExpenseTable) -> None:
         super().__init__({})
         self.table = table
 
-    def collection_meta(self, query: Query) -> dict[str, Any]:
-        return {}
-
 
 class ExpanseDataLayer(TableDataLayer):
     """Expense records: collections and single records, nothing else."""
 
-    def get_collection(
-        self, qs: Query, view_kwargs: dict[str, Any], filters: Any = None, as_query: bool = False
-    ) -> tuple[int, list[Record]]:
-        """Matching count and the requested page, in the requested order."""
-        return self.table.find(qs.filters, qs.sort, qs.page.offset, qs.page.size)
+    def get_collection(self, query: Query) -> tuple[int, list[Record], dict[str, Any]]:
+        """Matching count, the requested page in the requested order, and no extra meta."""
+        count, records = self.table.find(query.filters, query.sort, query.page.offset, query.page.size)
+        return count, records, {}
 
     def get_object(self, view_kwargs: dict[str, Any], qs: Any = None) -> Record:
         """The record whose id is in the URL; unknown or non-canonical ids are 404."""

@@ -7,6 +7,7 @@ sorting them is an integer sort and text predicates are decided once per distinc
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -34,7 +35,19 @@ _OPERATIONS: dict[str, Callable[[pl.Expr, Any], pl.Expr]] = {
     "lt": lambda column, value: column < value,
     "lte": lambda column, value: column <= value,
     "in": lambda column, values: column.is_in(list(values)),
-    "contains": lambda column, value: column.str.to_lowercase().str.contains(value.lower(), literal=True),
+}
+
+#: The same operators on one text value, decided in Python over a column's distinct values
+#: (a handful per column, so this costs microseconds and no dataframe round trip).
+_TEXT_TESTS: dict[str, Callable[[str, Any], bool]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+    "in": lambda value, values: value in values,
+    "contains": lambda value, needle: needle.lower() in value.lower(),
 }
 
 
@@ -53,9 +66,7 @@ class ExpenseTable:
         texts = {name: getattr(columns, name) for name in _TEXT_FIELDS}
         categories = {name: sorted(set(values)) for name, values in texts.items()}
         #: The distinct values of each text column, where text predicates are decided.
-        self._distinct = {
-            name: pl.DataFrame({name: values}, schema={name: pl.String}) for name, values in categories.items()
-        }
+        self._categories = categories
         self._frame = pl.DataFrame(
             {
                 "id": pl.Series(range(1, len(columns) + 1), dtype=pl.Int64),
@@ -79,8 +90,10 @@ class ExpenseTable:
         if "id" not in keys:
             keys.append("id")
             descending.append(False)
-        candidates = self._matching(filters, self._frame.select(keys))
-        if candidates.height <= _EAGER_SORT_ROWS:
+        candidates = self._matching(filters).select(keys).collect()
+        if keys == ["id"] and not descending[0]:  # rows are stored in id order
+            page = candidates.slice(offset, limit)
+        elif candidates.height <= _EAGER_SORT_ROWS:
             page = candidates.sort(keys, descending=descending).slice(offset, limit)
         else:  # the lazy plan turns sort + slice into a top-k, much faster on large inputs
             page = candidates.lazy().sort(keys, descending=descending).slice(offset, limit).collect()
@@ -88,16 +101,18 @@ class ExpenseTable:
 
     def aggregate(
         self, filters: Sequence[Filter], dimensions: Sequence[str], sort: Sequence[SortKey], offset: int, limit: int
-    ) -> tuple[int, list[Group]]:
-        """Group the matching rows by `dimensions` and currency; return the group count and one page.
+    ) -> tuple[int, list[Group], list[Group]]:
+        """Group the matching rows by `dimensions` and currency: the group count, one page, and per-currency totals.
 
         Each group carries its dimension values, `currency`, and `total`, `min`, `max` in
         exact integer cents and `count`; `sort` may name dimensions and metrics (`average`
         orders by total / count). Ties are broken by the dimensions, then currency, ascending.
+        The totals (one group per currency, in currency order) are folded from the groups,
+        not from a second pass over the rows.
         """
         keys = [*dimensions, "currency"]
         groups = (
-            self._matching(filters, self._frame)
+            self._matching(filters)
             .group_by(keys)
             .agg(
                 pl.col("cents").cast(pl.Int128).sum().alias("total"),
@@ -105,19 +120,23 @@ class ExpenseTable:
                 pl.col("cents").min().alias("min"),
                 pl.col("cents").max().alias("max"),
             )
+            .collect()
         )
         order = [key.field for key in sort] + [key for key in keys if key not in {k.field for k in sort}]
         descending = [key.descending for key in sort] + [False] * (len(order) - len(sort))
         by = [(pl.col("total") / pl.col("count")) if key == "average" else pl.col(key) for key in order]
         page = groups.sort(by, descending=descending).slice(offset, limit)
-        return groups.height, page.to_dicts()
+        totals = (
+            groups.group_by("currency")
+            .agg(pl.col("total").sum(), pl.col("count").sum(), pl.col("min").min(), pl.col("max").max())
+            .sort("currency")
+        )
+        return groups.height, page.to_dicts(), totals.to_dicts()
 
-    def _matching(self, filters: Sequence[Filter], frame: pl.DataFrame) -> pl.DataFrame:
-        """The rows of `frame` (a projection of the table) that satisfy every filter."""
-        if not filters:
-            return frame
-        mask = self._frame.select(pl.all_horizontal(self._predicate(f) for f in filters)).to_series()
-        return frame.filter(mask)
+    def _matching(self, filters: Sequence[Filter]) -> pl.LazyFrame:
+        """The rows that satisfy every filter, as a lazy plan (one collect per query)."""
+        rows = self._frame.lazy()
+        return rows.filter([self._predicate(f) for f in filters]) if filters else rows
 
     def get(self, expanse_id: int) -> Record | None:
         """The row with this id, or None."""
@@ -126,13 +145,13 @@ class ExpenseTable:
         return self._reader.record(expanse_id)
 
     def _predicate(self, condition: Filter) -> pl.Expr:
-        """A text condition is decided on the distinct values, then matched by membership."""
-        operation = _OPERATIONS[condition.operator]
+        """A text condition is decided once per distinct value, then matched by membership."""
         column = _COLUMN[condition.field]
-        if column not in self._distinct:
-            return operation(pl.col(column), condition.value)
-        matching = self._distinct[column].filter(operation(pl.col(column), condition.value))[column]
-        return pl.col(column).is_in(matching.to_list())
+        if column not in self._categories:
+            return _OPERATIONS[condition.operator](pl.col(column), condition.value)
+        test = _TEXT_TESTS[condition.operator]
+        matching = [value for value in self._categories[column] if test(value, condition.value)]
+        return pl.col(column).is_in(matching)
 
 
 def _date_bucket_columns(frame: pl.DataFrame) -> list[pl.Expr]:

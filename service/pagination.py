@@ -16,11 +16,11 @@ from service.query import Page
 def pagination_links(base_url: str, args: MultiDict[str, str], page: Page, count: int) -> dict[str, str | None]:
     """Links for `page` of a collection of `count` items at `base_url` with query `args`."""
     last = max(1, -(-count // page.size))
-    kept = [(name, value) for name, value in args.items(multi=True) if not name.startswith("page[")]
+    kept = urlencode([(name, value) for name, value in args.items(multi=True) if not name.startswith("page[")])
+    prefix = f"{base_url}?{kept}&" if kept else f"{base_url}?"
 
     def link(number: int) -> str:
-        query = urlencode([*kept, ("page[number]", str(number)), ("page[size]", str(page.size))])
-        return f"{base_url}?{query}"
+        return f"{prefix}page%5Bnumber%5D={number}&page%5Bsize%5D={page.size}"
 
     return {
         "self": link(page.number),

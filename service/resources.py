@@ -32,9 +32,9 @@ from service.resource_objects import AGGREGATE, EXPANSE, ResourceShape
 class CollectionSource(Protocol):
     """What a collection resource needs from its data layer."""
 
-    def get_collection(self, qs: Query, view_kwargs: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]: ...
-
-    def collection_meta(self, query: Query) -> dict[str, Any]: ...
+    def get_collection(self, query: Query) -> tuple[int, list[dict[str, Any]], dict[str, Any]]:
+        """How many items match, the requested page of them, and any meta beyond `count`."""
+        ...
 
 
 class CollectionResource(ResourceList):  # type: ignore[misc]
@@ -55,11 +55,11 @@ class CollectionResource(ResourceList):  # type: ignore[misc]
         """The library's `ResourceList.get` flow, rendering without a marshmallow schema (decision 0004)."""
         self.before_get(args, kwargs)
         assert self.query is not None  # set by before_get
-        count, rows = self.data_layer.get_collection(self.query, kwargs)
+        count, rows, meta = self.data_layer.get_collection(self.query)
         names = self.shape.attribute_names(self.query.fields)
         root_url = request.url_root.rstrip("/")
         data = [self.shape.render(row, names, root_url) for row in rows]
-        return self.after_get({"data": data, "links": {}, "meta": {"count": count}})
+        return self.after_get({"data": data, "links": {}, "meta": {"count": count, **meta}})
 
     def before_get(self, args: Any, kwargs: Any) -> None:
         self.query = self.parse(request.args)
@@ -68,7 +68,6 @@ class CollectionResource(ResourceList):  # type: ignore[misc]
         assert self.query is not None
         base_url = url_for(self.view, _external=True)
         result["links"] = pagination_links(base_url, request.args, self.query.page, result["meta"]["count"])
-        result["meta"].update(self.data_layer.collection_meta(self.query))
         return document_response(result)
 
 

@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from service.caching import ResponseMemory
 from service.engine import ExpenseTable
 from tests.conftest import HEADER
 
@@ -62,3 +63,51 @@ def test_other_data_means_other_etags(client_for: Callable[[str], FlaskClient], 
     one = client_for(HEADER + "IT,P,4.00€,1/1/2021,Sam\n").get("/expanses").headers["ETag"]
     two = client_for(HEADER + "IT,P,5.00€,1/1/2021,Sam\n").get("/expanses").headers["ETag"]
     assert one != two != sample_app.test_client().get("/expanses").headers["ETag"]
+
+
+def test_a_repeated_request_is_answered_from_memory_without_running_the_query(
+    sample_client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = sample_client.get("/expanses?filter[member_name]=Sam&sort=-date")
+
+    def must_not_run(*args: object) -> None:
+        raise AssertionError("the engine ran for a request answered a moment ago")
+
+    monkeypatch.setattr(ExpenseTable, "find", must_not_run)
+    again = sample_client.get("/expanses?sort=-date&filter%5Bmember_name%5D=Sam")
+    assert again.status_code == 200
+    assert again.data == first.data
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Content-Type"] == first.headers["Content-Type"] == "application/vnd.api+json"
+    assert again.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_another_host_gets_its_own_links_and_etag(sample_client: FlaskClient) -> None:
+    here = sample_client.get("/expanses/3")
+    there = sample_client.get("/expanses/3", base_url="http://api.example.com")
+    assert here.json is not None and there.json is not None
+    assert here.json["data"]["links"]["self"] == "http://localhost/expanses/3"
+    assert there.json["data"]["links"]["self"] == "http://api.example.com/expanses/3"
+    assert here.headers["ETag"] != there.headers["ETag"]
+
+
+def test_memory_keeps_the_most_recently_used_bodies_within_its_budget() -> None:
+    memory = ResponseMemory(budget_bytes=64)
+    for name in "abcd":
+        memory.put(name, name.encode() * 4)  # 4 bytes each, under the 4-byte largest-entry cap
+    assert memory.get("a") == b"aaaa"
+    memory.put("big", b"x" * 5)  # over budget / 16: never kept
+    assert memory.get("big") is None
+    small = ResponseMemory(budget_bytes=16 * 4)
+    for name in "abcdefghijklmnopq":  # 17 entries of 4 bytes: 68 > 64, so the least recently used goes
+        small.put(name, b"1234")
+        small.get("a")
+    assert small.get("a") == b"1234"
+    assert small.get("b") is None
+    assert small.get("q") == b"1234"
+
+
+def test_a_zero_budget_remembers_nothing() -> None:
+    memory = ResponseMemory(budget_bytes=0)
+    memory.put("a", b"{}")
+    assert memory.get("a") is None
