@@ -18,12 +18,16 @@ JS_STAMP := $(JS_CLIENT)/node_modules/.installed
 
 CI_TOOLS_STAMP := $(VENV)/.ci-tools-installed
 
-.PHONY: soak run test test-docker lint typecheck pytest contract fmt sample bench-engines chromium clean
+# The Datasette race has a venv of its own (Datasette's pins must not meet ours).
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+.PHONY: soak run test test-docker lint typecheck pytest contract fmt sample bench bench-smoke bench-workers bench-engines wrk chromium clean
 
 run: $(RUNTIME_STAMP)
 	$(BIN)/gunicorn -c python:service.gunicorn_config
 
-test: lint typecheck pytest
+test: lint typecheck pytest bench-smoke
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
@@ -65,6 +69,28 @@ soak: $(RUNTIME_STAMP)
 	mkdir -p test-output
 	$(BIN)/python bench/soak.py --seconds 60 --concurrency 32 --kill-worker-at 20 --reload-at 40 --json test-output/soak.json
 
+# The race against Datasette at 149 and 1,000,000 rows (about 30 minutes): rewrites the tables of
+# docs/performance.md and docs/performance-bench.png. Data and SQLite copies go to /tmp/expanses-bench.
+bench: $(RUNTIME_STAMP) $(BENCH_STAMP) wrk
+	$(BENCH_VENV)/bin/python bench/compare.py --report
+
+# A few seconds of the same harness (149 rows, 1 s per query, no ratio asserted): it must keep working.
+bench-smoke: $(RUNTIME_STAMP) $(BENCH_STAMP) wrk
+	$(BENCH_VENV)/bin/python bench/compare.py --smoke --json test-output/bench-smoke.json
+
+# Worker models measured for docs/decisions/0005-workers.md.
+bench-workers: $(RUNTIME_STAMP) $(BENCH_STAMP) wrk
+	$(BENCH_VENV)/bin/python bench/workers.py
+
+$(BENCH_STAMP): bench/requirements-race.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip --disable-pip-version-check -q install -r bench/requirements-race.txt
+	touch $@
+
+# Debian's wrk, the load generator of the race (root, as in CI; elsewhere install it yourself).
+wrk:
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+
 # The committed sample: 300 rows, seed 7.
 sample: $(RUNTIME_STAMP)
 	$(BIN)/python data/generate.py --rows 300 --seed 7 --out data/expanses.csv
@@ -89,4 +115,4 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	touch $@ $(RUNTIME_STAMP)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache $(JS_CLIENT)/node_modules test-output
+	rm -rf $(VENV) $(BENCH_VENV) .mypy_cache .pytest_cache .ruff_cache $(JS_CLIENT)/node_modules test-output

@@ -45,9 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
     print(f"results: {args.json}")
-    failures = [m for size in results["sizes"] for m in size["measures"] if m["failures"]]
+    # Datasette answers an error past its SQL time limit (1 s by default): reported, not ours to fix.
+    ours = [m for size in results["sizes"] for m in size["measures"] if m["server"] == "expanses"]
+    failures = [m for m in ours if m["failures"] or not m["requests"]]
     for measure in failures:
-        print(f"FAILED requests: {measure}", file=sys.stderr)
+        print(f"FAILED or no requests: {measure}", file=sys.stderr)
     if args.report:
         import report
 
@@ -66,7 +68,7 @@ def _race_size(rows: int, workdir: Path, load: wrk.Load, args: argparse.Namespac
         pair = {"expanses": ours, "datasette": theirs}
         scripts = _scripts(rows, workdir)
         warm = wrk.Load(load.threads, load.connections, max(1, load.seconds // 5))
-        for race in RACES:
+        for race in RACES if not args.smoke else ():
             for server in pair.values():
                 wrk.run(server.base_url, scripts[(race.name, server.name, "distinct")], warm)
         for race in RACES:
@@ -127,8 +129,14 @@ def _generated_csv(rows: int, workdir: Path) -> Path:
 
 
 def _sqlite_copy(csv_path: Path, workdir: Path) -> tuple[Path, float]:
-    """`expanses.db` for this CSV (table `expanses`, indexes on every filter/sort column); build seconds."""
+    """`expanses.db` for this CSV (table `expanses`, indexes on every filter/sort column); build seconds.
+
+    A copy newer than the CSV is reused with the build time recorded when it was made.
+    """
     database = workdir / f"{csv_path.stem}" / "expanses.db"
+    timing = database.with_suffix(".seconds")
+    if database.exists() and timing.exists() and database.stat().st_mtime > csv_path.stat().st_mtime:
+        return database, float(timing.read_text())
     database.parent.mkdir(exist_ok=True)
     database.unlink(missing_ok=True)
     began = time.monotonic()
@@ -139,7 +147,9 @@ def _sqlite_copy(csv_path: Path, workdir: Path) -> tuple[Path, float]:
         subprocess.run([utils, "insert", str(database), "expanses", typed.name, "--csv", "--pk", "id"], check=True)
     for column in ("departments", "project_name", "amount", "date", "member_name"):
         subprocess.run([utils, "create-index", str(database), "expanses", column], check=True, capture_output=True)
-    return database, time.monotonic() - began
+    seconds = time.monotonic() - began
+    timing.write_text(f"{seconds:.3f}\n")
+    return database, seconds
 
 
 def _machine() -> dict[str, Any]:

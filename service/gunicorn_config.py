@@ -1,6 +1,7 @@
 """Gunicorn settings, shared by `make run` and the container image.
 
-Why here: one file, read from the environment (PORT, HOST, WORKERS, LOG_LEVEL), so the
+Why here: one file, read from the environment (PORT, HOST, WORKERS, WORKER_CLASS, THREADS,
+LOG_LEVEL), so the
 service starts the same way on a laptop and in Docker. Used as
 `gunicorn -c python:service.gunicorn_config`.
 """
@@ -17,7 +18,10 @@ from typing import Any
 
 wsgi_app = "service.wsgi:app"
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{int(os.environ.get('PORT', '8000'))}"
+# Worker model: sync workers, one per core, chosen by measurement (docs/decisions/0005-workers.md).
 workers = int(os.environ.get("WORKERS", "2"))
+worker_class = os.environ.get("WORKER_CLASS", "sync")
+threads = int(os.environ.get("THREADS", "1"))
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 accesslog = "-"
 errorlog = "-"
