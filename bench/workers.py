@@ -22,6 +22,7 @@ from queries import RACES
 
 CANDIDATES = (
     {"WORKERS": "2", "WORKER_CLASS": "sync", "THREADS": "1"},
+    {"WORKERS": "2", "WORKER_CLASS": "sync", "THREADS": "1", "POLARS_MAX_THREADS": "1"},
     {"WORKERS": "3", "WORKER_CLASS": "sync", "THREADS": "1"},
     {"WORKERS": "4", "WORKER_CLASS": "sync", "THREADS": "1"},
     {"WORKERS": "2", "WORKER_CLASS": "gthread", "THREADS": "4"},
@@ -39,8 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     load = wrk.Load(seconds=args.seconds)
     columns = " | ".join(f"{name} req/s (p99 ms)" for name in RACE_NAMES)
-    print(f"| rows | workers | class | threads | {columns} | RSS MB |")
-    print("|---" * (5 + len(RACE_NAMES)) + "|")
+    print(f"| rows | workers | class | threads | Polars threads | {columns} | RSS MB |")
+    print("|---" * (6 + len(RACE_NAMES)) + "|")
     for rows in args.rows:
         csv_path = _generated_csv(rows, workdir)
         for candidate in CANDIDATES:
@@ -58,8 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                 server.stop()
             print(
                 f"| {rows:,} | {candidate['WORKERS']} | {candidate['WORKER_CLASS']} | {candidate['THREADS']} | "
-                + " | ".join(cells)
-                + f" | {total:.0f} |",
+                f"{candidate.get('POLARS_MAX_THREADS', 'all cores')} | " + " | ".join(cells) + f" | {total:.0f} |",
                 flush=True,
             )
     return 0

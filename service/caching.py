@@ -15,7 +15,7 @@ from collections import OrderedDict
 
 from flask import Flask, Response, current_app, g, request
 
-from service.documents import JSONAPI_MEDIA_TYPE
+from service.documents import JSONAPI_MEDIA_TYPE, root_url
 
 #: Paths whose answers must always be fresh.
 _UNCACHED = frozenset({"/health"})
@@ -65,7 +65,7 @@ def init_app(app: Flask, fingerprint: str, max_age: int, memory_mb: int) -> None
 def request_etag() -> str:
     """Strong ETag of this request's answer: data fingerprint + host + path + sorted decoded parameters."""
     digest = hashlib.sha256(current_app.extensions["cache"]["fingerprint"].encode())
-    digest.update(request.host_url.encode() + request.path.encode())  # bodies carry absolute links
+    digest.update(root_url().encode() + request.path.encode())  # bodies carry absolute links
     for name, value in sorted(request.args.items(multi=True)):
         digest.update(b"\0" + name.encode() + b"\0" + value.encode())
     return f'"{digest.hexdigest()[:32]}"'

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 
 JSONAPI_MEDIA_TYPE = "application/vnd.api+json"
 JSONAPI_OBJECT = {"version": "1.1"}
@@ -19,3 +19,12 @@ def document_response(document: dict[str, Any], status: int = 200) -> Response:
     document["jsonapi"] = JSONAPI_OBJECT
     body = current_app.json.dumps(document)
     return Response(body, status=status, mimetype=JSONAPI_MEDIA_TYPE)
+
+
+def root_url() -> str:
+    """This request's scheme, host and script root, the base of every absolute link we render.
+
+    Why not `request.url_root`: it rebuilds and IRI-decodes the whole URL on every access,
+    a visible share of a single-record request.
+    """
+    return f"{request.scheme}://{request.host}{request.script_root}"

@@ -21,7 +21,7 @@ from werkzeug.datastructures import MultiDict
 from service.aggregates import AggregateDataLayer, parse_aggregate_query
 from service.config import Settings
 from service.data_layer import ExpanseDataLayer
-from service.documents import document_response
+from service.documents import document_response, root_url
 from service.engine import ExpenseTable
 from service.fields import AGGREGATE_ATTRIBUTES, AGGREGATES_TYPE, ATTRIBUTES, DIMENSIONS, QUERYABLE, RESOURCE_TYPE
 from service.pagination import pagination_links
@@ -57,8 +57,8 @@ class CollectionResource(ResourceList):  # type: ignore[misc]
         assert self.query is not None  # set by before_get
         count, rows, meta = self.data_layer.get_collection(self.query)
         names = self.shape.attribute_names(self.query.fields)
-        root_url = request.url_root.rstrip("/")
-        data = [self.shape.render(row, names, root_url) for row in rows]
+        root = root_url()
+        data = [self.shape.render(row, names, root) for row in rows]
         return self.after_get({"data": data, "links": {}, "meta": {"count": count, **meta}})
 
     def before_get(self, args: Any, kwargs: Any) -> None:
@@ -66,7 +66,7 @@ class CollectionResource(ResourceList):  # type: ignore[misc]
 
     def after_get(self, result: dict[str, Any]) -> Response:
         assert self.query is not None
-        base_url = url_for(self.view, _external=True)
+        base_url = root_url() + request.path
         result["links"] = pagination_links(base_url, request.args, self.query.page, result["meta"]["count"])
         return document_response(result)
 
@@ -102,7 +102,7 @@ class ExpanseDetail(ResourceDetail):  # type: ignore[misc]
         query = parse_query(request.args, self.spec)
         record = self.data_layer.get_object(kwargs)
         names = EXPANSE.attribute_names(query.fields)
-        resource = EXPANSE.render(record, names, request.url_root.rstrip("/"))
+        resource = EXPANSE.render(record, names, root_url())
         return document_response({"data": resource, "links": {"self": resource["links"]["self"]}})
 
 
