@@ -19,22 +19,22 @@ from service.csv_source import load_expenses  # noqa: E402
 
 def main(source: Path, target: Path) -> None:
     columns = load_expenses(source)
+    rows = zip(
+        columns.departments.to_list(),
+        columns.project_name.to_list(),
+        columns.amount_cents.to_list(),
+        columns.currency.to_list(),
+        columns.date.to_list(),
+        columns.member_name.to_list(),
+        strict=True,
+    )
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(("id", "departments", "project_name", "amount", "currency", "date", "member_name"))
-        for index in range(len(columns)):
-            whole, cents = divmod(columns.amount_cents[index], 100)
-            writer.writerow(
-                (
-                    index + 1,
-                    columns.departments[index],
-                    columns.project_name[index],
-                    f"{whole}.{cents:02d}",
-                    columns.currency[index],
-                    columns.date[index].isoformat(),
-                    columns.member_name[index],
-                )
-            )
+        for row_id, (department, project, cents, currency, day, member) in enumerate(rows, start=1):
+            whole, fraction = divmod(cents, 100)
+            amount = f"{whole}.{fraction:02d}"
+            writer.writerow((row_id, department, project, amount, currency, day.isoformat(), member))
 
 
 if __name__ == "__main__":

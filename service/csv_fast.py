@@ -24,7 +24,7 @@ from service.fields import CSV_COLUMNS
 MAX_CELL_BYTES = csv.field_size_limit()
 
 
-def fast_columns(text_body: bytes, header: list[str]) -> dict[str, list[Any]] | None:
+def fast_columns(text_body: bytes, header: list[str]) -> dict[str, pl.Series] | None:
     """Typed columns of a file whose header (already checked) is `header`, or None to fall back."""
     try:
         frame = pl.read_csv(
@@ -50,13 +50,13 @@ def fast_columns(text_body: bytes, header: list[str]) -> dict[str, list[Any]] | 
     if amounts is None or days is None:
         return None
 
-    def mapped(column: str, distinct: dict[str, Any], dtype: Any) -> list[Any]:
-        return frame[column].replace_strict(list(distinct), list(distinct.values()), return_dtype=dtype).to_list()
+    def mapped(column: str, distinct: dict[str, Any], dtype: Any) -> pl.Series:
+        return frame[column].replace_strict(list(distinct), list(distinct.values()), return_dtype=dtype)
 
     return {
-        "departments": frame["departments"].to_list(),
-        "project_name": frame["project_name"].to_list(),
-        "member_name": frame["member_name"].to_list(),
+        "departments": frame["departments"],
+        "project_name": frame["project_name"],
+        "member_name": frame["member_name"],
         "amount_cents": mapped("amount", {text: cents for text, (cents, _) in amounts.items()}, pl.Int64),
         "currency": mapped("amount", {text: currency for text, (_, currency) in amounts.items()}, pl.String),
         "date": mapped("date", days, pl.Date),

@@ -63,16 +63,16 @@ class ExpenseTable:
     """All expense rows, in id order (row i has id i + 1)."""
 
     def __init__(self, columns: ExpenseColumns) -> None:
-        texts = {name: getattr(columns, name) for name in _TEXT_FIELDS}
-        categories = {name: sorted(set(values)) for name, values in texts.items()}
+        texts: dict[str, pl.Series] = {name: getattr(columns, name) for name in _TEXT_FIELDS}
+        categories = {name: sorted(values.unique().to_list()) for name, values in texts.items()}
         #: The distinct values of each text column, where text predicates are decided.
         self._categories = categories
         self._frame = pl.DataFrame(
             {
-                "id": pl.Series(range(1, len(columns) + 1), dtype=pl.Int64),
-                **{name: pl.Series(values, dtype=pl.Enum(categories[name])) for name, values in texts.items()},
-                "cents": pl.Series(columns.amount_cents, dtype=pl.Int64),
-                "date": pl.Series(columns.date, dtype=pl.Date),
+                "id": pl.int_range(1, len(columns) + 1, dtype=pl.Int64, eager=True),
+                **{name: values.cast(pl.Enum(categories[name])) for name, values in texts.items()},
+                "cents": columns.amount_cents.cast(pl.Int64),
+                "date": columns.date.cast(pl.Date),
             }
         )
         self._frame = self._frame.with_columns(_date_bucket_columns(self._frame))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import polars as pl
 import pytest
 
 from service.csv_source import ExpenseColumns
@@ -13,12 +14,12 @@ from service.query import Filter, SortKey
 
 # id:            1        2        3        4        5
 COLUMNS = ExpenseColumns(
-    departments=["IT", "HR", "IT", "Sales", "HR"],
-    project_name=["Mars-NS1", "Gaama", "mars-2", "Gaama", "Asterin"],
-    member_name=["Sam", "Ann", "Sam", "Zoe", "Ann"],
-    amount_cents=[119_999, 400, -50, 400, 1_000_000],
-    currency=["EUR", "EUR", "USD", "EUR", "EUR"],
-    date=[date(2021, 1, 5), date(2021, 2, 1), date(2021, 1, 5), date(2022, 1, 1), date(2021, 7, 1)],
+    departments=pl.Series(["IT", "HR", "IT", "Sales", "HR"]),
+    project_name=pl.Series(["Mars-NS1", "Gaama", "mars-2", "Gaama", "Asterin"]),
+    member_name=pl.Series(["Sam", "Ann", "Sam", "Zoe", "Ann"]),
+    amount_cents=pl.Series([119_999, 400, -50, 400, 1_000_000]),
+    currency=pl.Series(["EUR", "EUR", "USD", "EUR", "EUR"]),
+    date=pl.Series([date(2021, 1, 5), date(2021, 2, 1), date(2021, 1, 5), date(2022, 1, 1), date(2021, 7, 1)]),
 )
 
 
