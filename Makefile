@@ -22,7 +22,7 @@ CI_TOOLS_STAMP := $(VENV)/.ci-tools-installed
 BENCH_VENV := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
-.PHONY: soak run test test-docker lint typecheck pytest contract fmt sample bench bench-smoke bench-workers bench-engines wrk chromium clean
+.PHONY: soak run test test-docker lint typecheck pytest contract fmt sample bench bench-smoke bench-workers profile bench-engines wrk chromium clean
 
 run: $(RUNTIME_STAMP)
 	$(BIN)/gunicorn -c python:service.gunicorn_config
@@ -77,6 +77,12 @@ bench: $(RUNTIME_STAMP) $(BENCH_STAMP) wrk
 # A few seconds of the same harness (149 rows, 1 s per query, no ratio asserted): it must keep working.
 bench-smoke: $(RUNTIME_STAMP) $(BENCH_STAMP) wrk
 	$(BENCH_VENV)/bin/python bench/compare.py --smoke --json test-output/bench-smoke.json
+
+# Where a request's time goes: py-spy on one worker under the race's wrk load (RACE=list|filter_sort|single|aggregate|columns).
+RACE ?= aggregate
+ROWS ?= 149
+profile: $(RUNTIME_STAMP) $(BENCH_STAMP) wrk
+	$(BENCH_VENV)/bin/python bench/profile.py --race $(RACE) --rows $(ROWS) --no-memory
 
 # Worker models measured for docs/decisions/0005-workers.md.
 bench-workers: $(RUNTIME_STAMP) $(BENCH_STAMP) wrk

@@ -2,7 +2,7 @@
 
 Why: the performance issue asks for a repeatable race with honest regimes. For each data
 size this generates the CSV (seed 1, never committed), loads the same rows into SQLite with
-sqlite-utils (indexes on every filter and sort column), starts both servers on loopback,
+sqlite-utils (indexes on every filter and sort column, ANALYZE'd), starts both servers on loopback,
 warms them, then runs every query in both regimes, alternating the servers, `--runs` times
 each. It also measures the bare-Flask ceiling. Results go to a JSON file; `--report`
 rewrites the tables of docs/performance.md and the chart beside it.
@@ -37,11 +37,22 @@ def main(argv: list[str] | None = None) -> int:
     load = wrk.Load(threads=args.threads, connections=args.connections, seconds=args.seconds)
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    results: dict[str, Any] = {"machine": _machine(), "load": vars(load), "runs": args.runs, "sizes": []}
+    ours_env = dict(item.split("=", 1) for item in args.ours_env)
+    results: dict[str, Any] = {
+        "machine": _machine(),
+        "load": vars(load),
+        "runs": args.runs,
+        "ours_env": ours_env,
+        "sizes": [],
+    }
+    ceiling: list[dict[str, Any]] = []
+    if not args.skip_ceiling:  # before and after the race: the machine's state drifts
+        ceiling.append(_ceiling(load, max(1, args.runs // 2), workdir))
     for rows in args.rows:
-        results["sizes"].append(_race_size(rows, workdir, load, args))
+        results["sizes"].append(_race_size(rows, workdir, load, args, ours_env))
     if not args.skip_ceiling:
-        results["ceiling"] = _ceiling(load, args.runs, workdir)
+        ceiling.append(_ceiling(load, max(1, args.runs - args.runs // 2), workdir))
+        results["ceiling"] = {key: [value for part in ceiling for value in part[key]] for key in ceiling[0]}
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
     print(f"results: {args.json}")
@@ -57,11 +68,13 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failures else 0
 
 
-def _race_size(rows: int, workdir: Path, load: wrk.Load, args: argparse.Namespace) -> dict[str, Any]:
+def _race_size(
+    rows: int, workdir: Path, load: wrk.Load, args: argparse.Namespace, ours_env: dict[str, str]
+) -> dict[str, Any]:
     csv_path = _generated_csv(rows, workdir)
     database, sqlite_seconds = _sqlite_copy(csv_path, workdir)
     print(f"{rows} rows: SQLite copy built in {sqlite_seconds:.1f} s", flush=True)
-    ours = servers.start_ours(csv_path)
+    ours = servers.start_ours(csv_path, ours_env)
     theirs = servers.start_datasette(database, BENCH_BIN / "datasette")
     size: dict[str, Any] = {"rows": rows, "sqlite_build_s": sqlite_seconds, "measures": []}
     try:
@@ -147,6 +160,7 @@ def _sqlite_copy(csv_path: Path, workdir: Path) -> tuple[Path, float]:
         subprocess.run([utils, "insert", str(database), "expanses", typed.name, "--csv", "--pk", "id"], check=True)
     for column in ("departments", "project_name", "amount", "date", "member_name"):
         subprocess.run([utils, "create-index", str(database), "expanses", column], check=True, capture_output=True)
+    subprocess.run([utils, "analyze", str(database)], check=True, capture_output=True)  # statistics for the planner
     seconds = time.monotonic() - began
     timing.write_text(f"{seconds:.3f}\n")
     return database, seconds
@@ -175,6 +189,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", default=str(REPO / "test-output" / "bench.json"))
     parser.add_argument("--report", action="store_true", help="rewrite docs/performance.md tables and chart")
     parser.add_argument("--skip-ceiling", action="store_true")
+    parser.add_argument(
+        "--ours-env", action="append", default=[], metavar="NAME=VALUE", help="start our server with this variable"
+    )
     parser.add_argument("--smoke", action="store_true", help="149 rows, 1 s, one run, distinct regime only")
     args = parser.parse_args(argv)
     if args.smoke:
