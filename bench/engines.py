@@ -88,7 +88,7 @@ def typed_rows(columns: ExpenseColumns) -> pl.DataFrame:
             "project_name": columns.project_name,
             "member_name": columns.member_name,
             "cents": columns.amount_cents,
-            "date": [day.isoformat() for day in columns.date],
+            "date": columns.date.dt.to_string("%Y-%m-%d"),
         }
     )
 
