@@ -69,7 +69,7 @@ soak: $(RUNTIME_STAMP)
 	mkdir -p test-output
 	$(BIN)/python bench/soak.py --seconds 60 --concurrency 32 --kill-worker-at 20 --reload-at 40 --json test-output/soak.json
 
-# The race against Datasette at 149 and 1,000,000 rows (about 30 minutes): rewrites the tables of
+# The race against Datasette at 149 and 1,000,000 rows (about 25 minutes): rewrites the tables of
 # docs/performance.md and docs/performance-bench.png. Data and SQLite copies go to /tmp/expanses-bench.
 bench: $(RUNTIME_STAMP) $(BENCH_STAMP) wrk
 	$(BENCH_VENV)/bin/python bench/compare.py --report
