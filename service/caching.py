@@ -54,7 +54,7 @@ class ResponseMemory:
 def init_app(app: Flask, fingerprint: str, max_age: int, memory_mb: int) -> None:
     """Register the 304 and memory short-cuts (after the request policy) and the headers on every 200."""
     app.extensions["cache"] = {
-        "fingerprint": fingerprint,
+        "digest": hashlib.sha256(fingerprint.encode()),  # copied per request: the data part is hashed once
         "control": f"public, max-age={max_age}",
         "memory": ResponseMemory(memory_mb * 1024 * 1024),
     }
@@ -64,7 +64,7 @@ def init_app(app: Flask, fingerprint: str, max_age: int, memory_mb: int) -> None
 
 def request_etag() -> str:
     """Strong ETag of this request's answer: data fingerprint + host + path + sorted decoded parameters."""
-    digest = hashlib.sha256(current_app.extensions["cache"]["fingerprint"].encode())
+    digest = current_app.extensions["cache"]["digest"].copy()
     digest.update(root_url().encode() + request.path.encode())  # bodies carry absolute links
     for name, value in sorted(request.args.items(multi=True)):
         digest.update(b"\0" + name.encode() + b"\0" + value.encode())

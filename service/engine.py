@@ -90,7 +90,10 @@ class ExpenseTable:
         if "id" not in keys:
             keys.append("id")
             descending.append(False)
-        candidates = self._matching(filters).select(keys).collect()
+        if filters:
+            candidates = self._matching(filters).select(keys).collect()
+        else:  # no plan to run: selecting columns of the stored frame copies nothing
+            candidates = self._frame.select(keys)
         if keys == ["id"] and not descending[0]:  # rows are stored in id order
             page = candidates.slice(offset, limit)
         elif candidates.height <= _EAGER_SORT_ROWS:

@@ -1,8 +1,9 @@
 """The HTTP resources: `/`, `/expanses`, `/expanses/{id}` and `/aggregates`, registered in one place.
 
-Why: the library's `ResourceList.get` / `ResourceDetail.get` run the request top to
-bottom; our hooks validate the query at the door (`before_get`), answer from the data
-layer, and render the final document (`after_get`) with our links and JSON:API 1.1.
+Why: each request runs top to bottom in the library's shape: validate the query at the door
+(`before_get`), answer from the data layer, render resource objects, finish the document
+(`after_get`) with our links and JSON:API 1.1. The `get` methods are ours rather than the
+library's, which build a marshmallow schema per request (docs/decisions/0004-rendering.md).
 Routes are registered with plain Flask rather than `Api.route`, which would wrap every
 view in the library's Accept check that refuses what JSON:API 1.1 allows
 (docs/decisions/0002-library-boundaries.md); `http_policy` negotiates instead.
