@@ -36,6 +36,17 @@ class Settings:
         return cls(
             csv_path=Path(env.get("EXPANSES_CSV_ACTIVE") or env.get("EXPANSES_CSV", str(DEFAULT_CSV))),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
-            cache_max_age=int(env.get("CACHE_MAX_AGE", "60")),
-            response_cache_mb=int(env.get("RESPONSE_CACHE_MB", "32")),
+            cache_max_age=_whole_number(env, "CACHE_MAX_AGE", 60),
+            response_cache_mb=_whole_number(env, "RESPONSE_CACHE_MB", 32),
         )
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names the variable and the value."""
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name, str(default)).strip()
+    if not text.isdigit():
+        raise SettingsError(f"{name} must be a whole number of 0 or more, not {text!r}")
+    return int(text)

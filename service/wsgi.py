@@ -1,7 +1,7 @@
 """The WSGI entry point for gunicorn: `service.wsgi:app`.
 
-Why a clean exit: a bad CSV must stop start-up with one readable line (file, line,
-reason) rather than a traceback; exit code 3 tells gunicorn the worker cannot boot.
+Why a clean exit: a bad CSV (or setting) must stop start-up with one readable line (file,
+line, reason) rather than a traceback; exit code 3 tells gunicorn the worker cannot boot.
 """
 
 from __future__ import annotations
@@ -9,10 +9,14 @@ from __future__ import annotations
 import logging
 
 from service import create_app
+from service.config import SettingsError
 from service.csv_source import CsvFormatError
 
 try:
     app = create_app()
 except CsvFormatError as error:
     logging.getLogger("service").critical("cannot serve the data file: %s", error)
+    raise SystemExit(3) from None
+except SettingsError as error:
+    logging.getLogger("service").critical("cannot start: %s", error)
     raise SystemExit(3) from None
