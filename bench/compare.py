@@ -30,6 +30,8 @@ from queries import RACES, REPEATED
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH_BIN = Path(sys.executable).parent
+#: Generated CSV files, SQLite copies and wrk scripts (never committed).
+WORKDIR = Path(tempfile.gettempdir()) / "expanses-bench"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
 def _race_size(
     rows: int, workdir: Path, load: wrk.Load, args: argparse.Namespace, ours_env: dict[str, str]
 ) -> dict[str, Any]:
-    csv_path = _generated_csv(rows, workdir)
+    csv_path = generated_csv(rows, workdir)
     database, sqlite_seconds = _sqlite_copy(csv_path, workdir)
     print(f"{rows} rows: SQLite copy built in {sqlite_seconds:.1f} s", flush=True)
     ours = servers.start_ours(csv_path, ours_env)
@@ -133,7 +135,7 @@ def _scripts(rows: int, workdir: Path) -> dict[tuple[str, str, str], str]:
     return scripts
 
 
-def _generated_csv(rows: int, workdir: Path) -> Path:
+def generated_csv(rows: int, workdir: Path) -> Path:
     path = workdir / f"expanses-{rows}.csv"
     if not path.exists():
         generate = [str(servers.PROJECT_BIN / "python"), "data/generate.py", "--rows", str(rows), "--seed", "1"]
@@ -185,7 +187,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--regimes", nargs="+", default=["distinct", "repeated"], choices=["distinct", "repeated"])
-    parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "expanses-bench"))
+    parser.add_argument("--workdir", default=str(WORKDIR))
     parser.add_argument("--json", default=str(REPO / "test-output" / "bench.json"))
     parser.add_argument("--report", action="store_true", help="rewrite docs/performance.md tables and chart")
     parser.add_argument("--skip-ceiling", action="store_true")

@@ -15,13 +15,12 @@ import argparse
 import collections
 import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
 import servers
 import wrk
-from compare import BENCH_BIN, _generated_csv
+from compare import BENCH_BIN, WORKDIR, generated_csv
 from queries import RACES
 
 
@@ -33,14 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-memory", action="store_true", help="RESPONSE_CACHE_MB=0")
     parser.add_argument("--top", type=int, default=40)
     args = parser.parse_args(argv)
-    workdir = Path(tempfile.gettempdir()) / "expanses-bench"
-    workdir.mkdir(parents=True, exist_ok=True)
+    WORKDIR.mkdir(parents=True, exist_ok=True)
     race = next(race for race in RACES if race.name == args.race)
-    script = workdir / f"profile-{args.rows}-{race.name}.lua"
+    script = WORKDIR / f"profile-{args.rows}-{race.name}.lua"
     script.write_text(wrk.lua_script(race.ours, args.rows, None, seed=args.rows))
     env = {"RESPONSE_CACHE_MB": "0"} if args.no_memory else {}
-    server = servers.start_ours(_generated_csv(args.rows, workdir), env)
-    stacks = workdir / "profile.txt"
+    server = servers.start_ours(generated_csv(args.rows, WORKDIR), env)
+    stacks = WORKDIR / "profile.txt"
     try:
         worker = int(Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text().split()[0])
         load = threading.Thread(

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 import servers
 import wrk
-from compare import _generated_csv
+from compare import WORKDIR, generated_csv
 from queries import RACES
 
 CANDIDATES = (
@@ -34,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[149, 1_000_000])
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "expanses-bench"))
+    parser.add_argument("--workdir", default=str(WORKDIR))
     args = parser.parse_args(argv)
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -43,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| rows | workers | class | threads | Polars threads | {columns} | RSS MB |")
     print("|---" * (6 + len(RACE_NAMES)) + "|")
     for rows in args.rows:
-        csv_path = _generated_csv(rows, workdir)
+        csv_path = generated_csv(rows, workdir)
         for candidate in CANDIDATES:
             server = servers.start_ours(csv_path, candidate)
             try:
