@@ -87,7 +87,7 @@ def drive(port: int, records: int, until: float, tally: Tally, seed: int) -> Non
             response = connection.getresponse()
             response.read()
             connection.close()
-        except OSError:
+        except (OSError, http.client.HTTPException):  # a killed worker may cut an answer short, too
             with tally.lock:
                 tally.failed += 1
             continue
