@@ -31,6 +31,12 @@ graceful_timeout = 30
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
+# Forwarding headers: only a proxy listed in FORWARDED_ALLOW_IPS (comma-separated; none by
+# default, so `make run` trusts nobody) may set the scheme, and only with X-Forwarded-Proto.
+# No client, trusted or not, may choose SCRIPT_NAME or PATH_INFO (a path prefix) by header.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
+forwarder_headers = ""
 
 # Gunicorn's lines and the app's "service" logger share one format: errors on stderr,
 # the access log on stdout.
