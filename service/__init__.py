@@ -21,9 +21,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the app for `settings` (default: from the environment)."""
     settings = settings or Settings.from_env()
     logging.getLogger("service").setLevel(settings.log_level)
-    columns = load_expenses(settings.csv_path)
+    columns = load_expenses(settings.csv_path, settings.snapshot_fd)
     table = ExpenseTable(columns)
-    app = Flask(__name__)
+    # No /static route (the docs page serves its own files under its CSP) and no redirects that
+    # merge slashes (they answer HTML with a Location built from the Host header).
+    app = Flask(__name__, static_folder=None)
+    app.url_map.merge_slashes = False
     app.config.update(
         PAGE_SIZE=settings.default_page_size,
         MAX_PAGE_SIZE=settings.max_page_size,

@@ -14,6 +14,8 @@ import flask_swagger_ui
 import yaml
 from flask import Flask, Response, current_app, send_from_directory
 
+from service.http_policy import takes_no_query
+
 #: The contract, at the repository root (copied beside the package in the container image).
 OPENAPI_PATH = Path(__file__).resolve().parents[1] / "openapi.yaml"
 _OURS = Path(__file__).resolve().parent / "static"
@@ -31,11 +33,11 @@ def init_app(app: Flask, openapi_path: Path = OPENAPI_PATH) -> None:
     text = openapi_path.read_text(encoding="utf-8")
     app.extensions["openapi"] = {"yaml": text, "json": app.json.dumps(yaml.safe_load(text))}
     app.extensions["docs_page"] = {name: (_OURS / name).read_text(encoding="utf-8") for name in _OUR_FILES.values()}
-    app.add_url_rule("/openapi.yaml", "openapi_yaml", _openapi_yaml)
-    app.add_url_rule("/openapi.json", "openapi_json", _openapi_json)
-    app.add_url_rule("/docs", "docs", _docs_page)
-    app.add_url_rule("/docs/", "docs_slash", _docs_page)
-    app.add_url_rule("/docs/<asset>", "docs_asset", _docs_asset)
+    app.add_url_rule("/openapi.yaml", "openapi_yaml", takes_no_query(_openapi_yaml))
+    app.add_url_rule("/openapi.json", "openapi_json", takes_no_query(_openapi_json))
+    app.add_url_rule("/docs", "docs", takes_no_query(_docs_page))
+    app.add_url_rule("/docs/", "docs_slash", takes_no_query(_docs_page))
+    app.add_url_rule("/docs/<asset>", "docs_asset", takes_no_query(_docs_asset))
 
 
 def _openapi_yaml() -> Response:

@@ -7,12 +7,17 @@ headers every response carries (nosniff, CORS for any origin, no credentials) in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
 from flask import Flask, Response, request
 from werkzeug.exceptions import MethodNotAllowed
 
 from service.documents import JSONAPI_MEDIA_TYPE
 from service.errors import (
     ALLOWED_METHODS,
+    ApiError,
     NotAcceptableError,
     QueryError,
     QueryTooLongError,
@@ -46,7 +51,12 @@ def add_headers(response: Response) -> Response:
 
 
 def check_request() -> None:
-    """Refuse writes on existing paths (403), then bad Content-Type (415) or Accept (406)."""
+    """Refuse a malformed Host (400), writes on existing paths (403), then bad Content-Type (415) or Accept (406)."""
+    if not request.host:  # Werkzeug leaves it empty when the header's characters are not a host[:port]
+        raise ApiError(
+            f"The Host header {request.headers.get('Host', '')!r} is not a host name or address with an optional port.",
+            header="Host",
+        )
     path_exists = request.url_rule is not None or isinstance(request.routing_exception, MethodNotAllowed)
     if request.method in WRITE_METHODS and path_exists:
         raise ReadOnlyError(f"This API is read-only; {request.method} is not allowed. Use {ALLOWED_METHODS}.")
@@ -105,3 +115,18 @@ def _acceptable(entry: str) -> bool:
         if name not in _ALLOWED_PARAMETERS or (name == "ext" and value.strip().strip('"')):
             return False
     return True
+
+
+View = TypeVar("View", bound=Callable[..., Response])
+
+
+def takes_no_query(view: View) -> View:
+    """Wrap a view of a path that reads no query parameters, so any given is a 400 naming it."""
+
+    @wraps(view)
+    def checked(*args: object, **kwargs: object) -> Response:
+        for name in request.args:
+            raise QueryError(name, f"{request.path} takes no query parameters; remove {name!r}.")
+        return view(*args, **kwargs)
+
+    return checked  # type: ignore[return-value]

@@ -25,6 +25,7 @@ from service.data_layer import ExpanseDataLayer
 from service.documents import document_response, root_url
 from service.engine import ExpenseTable
 from service.fields import AGGREGATE_ATTRIBUTES, AGGREGATES_TYPE, ATTRIBUTES, DIMENSIONS, QUERYABLE, RESOURCE_TYPE
+from service.http_policy import takes_no_query
 from service.pagination import pagination_links
 from service.query import Query, QuerySpec, parse_query
 from service.resource_objects import AGGREGATE, EXPANSE, ResourceShape
@@ -151,8 +152,8 @@ def init_app(app: Flask, table: ExpenseTable, settings: Settings) -> None:
     _route(app, "/expanses", ExpanseList, expanses, list_spec)
     _route(app, "/expanses/<id>", ExpanseDetail, expanses, detail_spec)
     _route(app, "/aggregates", AggregateList, aggregates, aggregate_spec)
-    app.add_url_rule("/", "root", root)
-    app.add_url_rule("/health", "health", health)
+    app.add_url_rule("/", "root", takes_no_query(root))
+    app.add_url_rule("/health", "health", takes_no_query(health))
     app.extensions["expense_table"] = table
 
 

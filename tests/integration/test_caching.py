@@ -166,10 +166,10 @@ def test_a_forged_request_is_not_answered_with_another_requests_body() -> None:
 
 def test_the_path_prefix_and_the_path_are_kept_apart() -> None:
     client = fresh_client()
-    mounted = client.get("/expanses?page[size]=1", environ_overrides={"SCRIPT_NAME": "/docs"})
+    mounted = client.get("/expanses", environ_overrides={"SCRIPT_NAME": "/docs"})
     assert mounted.status_code == 200 and mounted.json is not None
     assert mounted.json["links"]["self"].startswith("http://localhost/docs/expanses?")
-    assert client.get("/docs/expanses?page[size]=1").status_code == 404
+    assert client.get("/docs/expanses").status_code == 404
 
 
 REFUSED = [

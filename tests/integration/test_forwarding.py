@@ -35,7 +35,7 @@ def get(base: str, path: str, headers: dict[str, str]) -> tuple[int, str, dict[s
 
 
 def test_a_script_name_header_does_not_choose_a_path_prefix(base: str) -> None:
-    status, content_type, document = get(base, "/docs/expanses?page[size]=1", {"SCRIPT_NAME": "/docs"})
+    status, content_type, document = get(base, "/docs/expanses", {"SCRIPT_NAME": "/docs"})
     assert status == 404 and content_type == "application/vnd.api+json"
     status, _, document = get(base, "/expanses/1", {"SCRIPT_NAME": "/prefix", "SCRIPT-NAME": "/prefix"})
     assert status == 200

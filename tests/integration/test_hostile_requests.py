@@ -1,0 +1,49 @@
+"""Requests a hostile or careless client sends: each gets a JSON:API error, never HTML or another path's answer."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.jsonapi import error
+
+#: Paths that read no query parameters: any parameter is a 400 naming it.
+PLAIN_PATHS = ["/", "/health", "/openapi.json", "/openapi.yaml", "/docs", "/docs/", "/docs/swagger-ui.css"]
+
+
+@pytest.mark.parametrize("path", PLAIN_PATHS)
+def test_a_parameter_on_a_path_that_takes_none_is_a_400_naming_it(sample_client: FlaskClient, path: str) -> None:
+    with sample_client.get(path) as plain:
+        assert plain.status_code == 200
+    item = error(sample_client.get(path + "?foo=1"), 400, parameter="foo")
+    assert path in item["detail"]
+
+
+@pytest.mark.parametrize("path", ["/expanses//1", "/expanses//", "/expanses/1//", "/aggregates//"])
+def test_doubled_slashes_are_not_redirected(sample_client: FlaskClient, path: str) -> None:
+    response = sample_client.get(path, headers={"Host": "evil.example"})
+    error(response, 404)
+    assert "Location" not in response.headers
+
+
+@pytest.mark.parametrize("path", ["/static/docs.html", "/static/swagger-initializer.js", "/static/"])
+def test_no_files_are_served_outside_the_docs_page(sample_client: FlaskClient, path: str) -> None:
+    error(sample_client.get(path), 404)
+
+
+MALFORMED_HOSTS = ["a b", 'x"y', "x/y", "x<y>", "x:port", "[::1", "x:1:2", "x:70000", "", "a\tb", "my_host"]
+WELL_FORMED_HOSTS = ["localhost", "api.example.com:8443", "127.0.0.1:8000", "[::1]:8000", "API.Example.com"]
+
+
+@pytest.mark.parametrize("host", MALFORMED_HOSTS)
+def test_a_malformed_host_is_a_400_naming_the_header(sample_client: FlaskClient, host: str) -> None:
+    for path in ("/expanses/1", "/", "/nowhere"):
+        item = error(sample_client.get(path, headers={"Host": host}), 400)
+        assert item["source"] == {"header": "Host"}
+
+
+@pytest.mark.parametrize("host", WELL_FORMED_HOSTS)
+def test_well_formed_hosts_name_every_link(sample_client: FlaskClient, host: str) -> None:
+    response = sample_client.get("/expanses/1", headers={"Host": host})
+    assert response.status_code == 200 and response.json is not None
+    assert response.json["data"]["links"]["self"] == f"http://{host}/expanses/1"
