@@ -54,8 +54,8 @@ _TEXT_TESTS: dict[str, Callable[[str, Any], bool]] = {
 #: Labels of the date buckets `/aggregates` groups by; they sort chronologically as text.
 _DATE_BUCKETS: dict[str, pl.Expr] = {
     "date_month": pl.col("date").dt.strftime("%Y-%m"),
-    "date_quarter": pl.format("{}-Q{}", pl.col("date").dt.year(), pl.col("date").dt.quarter()),
-    "date_year": pl.col("date").dt.year().cast(pl.String),
+    "date_quarter": pl.format("{}-Q{}", pl.col("date").dt.strftime("%Y"), pl.col("date").dt.quarter()),
+    "date_year": pl.col("date").dt.strftime("%Y"),  # four digits, so years before 1000 sort too
 }
 
 
