@@ -19,6 +19,8 @@ class Settings:
     """What an operator can change without touching code."""
 
     csv_path: Path = DEFAULT_CSV
+    #: An open descriptor of the master's checked copy of `csv_path`, read instead of the file.
+    snapshot_fd: int | None = None
     default_page_size: int = 20
     max_page_size: int = 1000
     log_level: str = "INFO"
@@ -29,12 +31,14 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from `EXPANSES_CSV`, `LOG_LEVEL`, `CACHE_MAX_AGE` and `RESPONSE_CACHE_MB` (see the README).
 
-        `EXPANSES_CSV_ACTIVE`, when set, is the checked snapshot the gunicorn master hands its
-        workers (service/gunicorn_config.py); it wins over `EXPANSES_CSV`.
+        `EXPANSES_SNAPSHOT_FD`, when set, is the descriptor of the checked copy the gunicorn
+        master hands its workers (service/gunicorn_config.py); the data is read from it.
         """
         env = os.environ if environ is None else environ
+        snapshot = env.get("EXPANSES_SNAPSHOT_FD")
         return cls(
-            csv_path=Path(env.get("EXPANSES_CSV_ACTIVE") or env.get("EXPANSES_CSV", str(DEFAULT_CSV))),
+            csv_path=Path(env.get("EXPANSES_CSV", str(DEFAULT_CSV))),
+            snapshot_fd=int(snapshot) if snapshot else None,
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
             cache_max_age=_whole_number(env, "CACHE_MAX_AGE", 60),
             response_cache_mb=_whole_number(env, "RESPONSE_CACHE_MB", 32),

@@ -10,6 +10,8 @@ import csv
 import gc
 import hashlib
 import io
+import mmap
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,10 +57,10 @@ class ExpenseColumns:
         return len(self.amount_cents)
 
 
-def load_expenses(path: Path) -> ExpenseColumns:
-    """Read and check every row of `path`; raise `CsvFormatError` on the first bad one."""
+def load_expenses(path: Path, snapshot_fd: int | None = None) -> ExpenseColumns:
+    """Read and check every row of `path` (or of its copy open as `snapshot_fd`); raise on the first bad one."""
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if snapshot_fd is None else _read_descriptor(snapshot_fd)
     except OSError as error:
         raise CsvFormatError(path, 0, f"cannot read the file: {error.strerror}") from None
     text = _decode(path, raw)
@@ -71,6 +73,14 @@ def load_expenses(path: Path) -> ExpenseColumns:
             gc.enable()
     columns.fingerprint = hashlib.sha256(raw).hexdigest()
     return columns
+
+
+def _read_descriptor(descriptor: int) -> bytes:
+    """All bytes of an open file, mapped rather than read: its offset is shared with every process that inherited it."""
+    if os.fstat(descriptor).st_size == 0:
+        return b""
+    with mmap.mmap(descriptor, 0, access=mmap.ACCESS_READ) as view:
+        return view[:]
 
 
 def _fast(path: Path, raw: bytes, text: str) -> ExpenseColumns | None:

@@ -13,7 +13,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
 from typing import Any
 
 wsgi_app = "service.wsgi:app"
@@ -62,12 +61,14 @@ logconfig_dict = {
 control_socket_disable = True
 
 
-# Data reloads. Workers never read EXPANSES_CSV directly: the master checks it (in a child
-# process, so the master never imports the data stack) and copies it to a snapshot that
-# workers load through EXPANSES_CSV_ACTIVE. On SIGHUP the master checks the file again: a
-# servable replacement becomes the new snapshot and the new workers serve it; a broken one is
-# logged and the new workers load the previous snapshot, so the service keeps serving.
-_SNAPSHOTS = Path(tempfile.gettempdir()) / f"expanses-data-{os.getpid()}"  # the master's pid: stable across reloads
+# Data reloads. Workers never read EXPANSES_CSV directly: the master copies it into a file
+# with no name (nothing can delete or change it), has that copy checked in a child process
+# (so the master never imports the data stack), and hands the checked copy to every worker it
+# forks as an open file descriptor (SNAPSHOT_FD). The bytes checked are the bytes served, and
+# a worker restarted later (a timeout, a crash) reads the same copy. On SIGHUP the master does
+# the same with the file as it is then: a servable replacement becomes the new copy; a broken
+# one is logged and new workers keep the previous copy, so the service keeps serving.
+SNAPSHOT_FD = "EXPANSES_SNAPSHOT_FD"  # read by service.config.Settings.from_env in each worker
 
 
 def on_starting(server: Any) -> None:
@@ -78,26 +79,48 @@ def on_reload(server: Any) -> None:
     _activate(server, reloading=True)
 
 
-def on_exit(server: Any) -> None:
-    shutil.rmtree(_SNAPSHOTS, ignore_errors=True)
-
-
 def _activate(server: Any, reloading: bool) -> None:
     source = os.environ.get("EXPANSES_CSV", "data/expanses.csv")
+    try:
+        snapshot = _unnamed_copy(source)
+    except OSError as error:
+        _not_switched(server, reloading, f"{source}: cannot read the file: {error.strerror}")
+        return
     check = subprocess.run(
-        [sys.executable, "-m", "service.check_csv", source], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "service.check_csv", source, "--snapshot-fd", str(snapshot)],
+        pass_fds=(snapshot,),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if check.returncode != 0:
-        if reloading and "EXPANSES_CSV_ACTIVE" in os.environ:
-            server.log.error("data file not reloaded, still serving the previous one: %s", check.stderr.strip())
-        return  # at start, workers load the file themselves and stop with the reason
-    previous = os.environ.get("EXPANSES_CSV_ACTIVE")
-    _SNAPSHOTS.mkdir(mode=0o700, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=_SNAPSHOTS, suffix=".csv")
-    os.close(handle)
-    snapshot = Path(name)
-    shutil.copyfile(source, snapshot)
-    os.environ["EXPANSES_CSV_ACTIVE"] = str(snapshot)
+        os.close(snapshot)
+        _not_switched(server, reloading, check.stderr.strip())
+        return
+    previous = os.environ.get(SNAPSHOT_FD) if reloading else None  # at start, any value is not ours
+    os.environ[SNAPSHOT_FD] = str(snapshot)
     if previous:
-        Path(previous).unlink(missing_ok=True)
+        os.close(int(previous))  # workers that inherited it keep their own descriptor until they exit
     server.log.info("serving %s", check.stdout.strip())
+
+
+def _not_switched(server: Any, reloading: bool, reason: str) -> None:
+    """A reload keeps the previous copy; at start, workers read the file themselves and stop with the reason."""
+    if reloading and SNAPSHOT_FD in os.environ:
+        server.log.error("data file not reloaded, still serving the previous one: %s", reason)
+
+
+def _unnamed_copy(source: str) -> int:
+    """A descriptor of a private copy of `source` that has no name in any directory."""
+    if hasattr(os, "memfd_create"):
+        descriptor = os.memfd_create("expanses-data")
+    else:  # not Linux: an unlinked temporary file
+        descriptor, name = tempfile.mkstemp(prefix="expanses-data-")
+        os.unlink(name)
+    try:
+        with open(source, "rb") as original, open(descriptor, "wb", closefd=False) as copy:
+            shutil.copyfileobj(original, copy, 1 << 20)
+    except OSError:
+        os.close(descriptor)
+        raise
+    return descriptor

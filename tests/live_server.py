@@ -10,7 +10,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,6 +42,19 @@ class Server:
 
     def close(self) -> None:
         self.log.close()
+
+    def worker_pids(self) -> set[int]:
+        """The gunicorn master's child processes: its workers, and a data check while one runs (Linux's /proc)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return {int(pid) for pid in children.read_text().split()} if children.exists() else set()
+
+    def wait_for(self, condition: Callable[[], bool], what: str, seconds: float = 30) -> None:
+        """Return once `condition()` holds; fail naming `what`, with the server's output, if it exits or times out."""
+        deadline = time.monotonic() + seconds
+        while not condition():
+            assert self.process.poll() is None, f"gunicorn exited while waiting for {what}:\n{self.output()}"
+            assert time.monotonic() < deadline, f"no {what} within {seconds:g} s:\n{self.output()}"
+            time.sleep(0.1)
 
     def wait_until_ready(self, base: str, seconds: float = 30) -> None:
         """Return once `base`/health answers; fail with the server's output if it exits or times out."""

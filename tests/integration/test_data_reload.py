@@ -6,7 +6,6 @@ import json
 import shutil
 import signal
 import threading
-import time
 import urllib.request
 from contextlib import closing
 from pathlib import Path
@@ -45,24 +44,28 @@ def test_sighup_switches_to_a_good_file_and_keeps_serving_through_a_broken_one(t
             clients = [threading.Thread(target=load) for _ in range(4)]
             for client in clients:
                 client.start()
-            time.sleep(0.5)
+            server.wait_for(lambda: len(statuses) >= 20, "answers to the load")
 
             lines = SAMPLE_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
             data.write_text("".join(lines[:101]), encoding="utf-8")
+            old_workers = server.worker_pids()
             server.process.send_signal(signal.SIGHUP)
-            deadline = time.monotonic() + 30
-            while records(base) != 100:
-                assert time.monotonic() < deadline, server.output()
-                time.sleep(0.2)
-            time.sleep(0.5)
+            server.wait_for(lambda: not server.worker_pids() & old_workers, "replacement of every worker")
+            assert records(base) == 100
+            answered = len(statuses)
+            server.wait_for(lambda: len(statuses) >= answered + 20, "answers from the new workers")
 
             data.write_text(HEADER + "IT,Gaama,bad,1/2/2021,Sam\n", encoding="utf-8")
+            old_workers = server.worker_pids()
             server.process.send_signal(signal.SIGHUP)
-            time.sleep(3)
-            assert records(base) == 100
+            server.wait_for(lambda: "data file not reloaded" in server.output(), "the refusal of the broken file")
+            server.wait_for(lambda: not server.worker_pids() & old_workers, "replacement of every worker")
+            assert records(base) == 100  # the new workers serve the previous data
+            answered = len(statuses)
+            server.wait_for(lambda: len(statuses) >= answered + 20, "answers after the refused reload")
             stop.set()
             for client in clients:
-                client.join()
+                client.join(timeout=30)
         finally:
             stop.set()
             server.process.send_signal(signal.SIGTERM)
