@@ -37,16 +37,16 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")
 secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
 forwarder_headers = ""
 
-# Gunicorn's lines and the app's "service" logger share one format: errors on stderr,
-# the access log on stdout.
-_FORMAT = "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s"
+# Every line is one JSON object (service/logs.py): gunicorn's and the app's lines on stderr,
+# one line per request on stdout.
+logger_class = "service.logs.AccessLogger"
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": _FORMAT}, "access": {"format": "%(message)s"}},
+    "formatters": {"json": {"()": "service.logs.json_formatter"}},
     "handlers": {
-        "stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"},
-        "stdout": {"class": "logging.StreamHandler", "formatter": "access", "stream": "ext://sys.stdout"},
+        "stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+        "stdout": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
     },
     "root": {"level": "WARNING", "handlers": ["stderr"]},
     "loggers": {
@@ -63,9 +63,9 @@ control_socket_disable = True
 
 # Data reloads. Workers never read EXPANSES_CSV directly: the master copies it into a file
 # with no name (nothing can delete or change it), has that copy checked in a child process
-# (so the master never imports the data stack), and hands the checked copy to every worker it
-# forks as an open file descriptor (SNAPSHOT_FD). The bytes checked are the bytes served, and
-# a worker restarted later (a timeout, a crash) reads the same copy. On SIGHUP the master does
+# (a huge or broken file never costs the master memory), and hands the checked copy to every
+# worker it forks as an open file descriptor (SNAPSHOT_FD). The bytes checked are the bytes
+# served, and a worker restarted later (a timeout, a crash) reads the same copy. On SIGHUP the master does
 # the same with the file as it is then: a servable replacement becomes the new copy; a broken
 # one is logged and new workers keep the previous copy, so the service keeps serving.
 SNAPSHOT_FD = "EXPANSES_SNAPSHOT_FD"  # read by service.config.Settings.from_env in each worker

@@ -1,0 +1,46 @@
+"""Every log line is one JSON object, whatever a client puts in its request."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+import urllib.error
+import urllib.request
+
+from tests.conftest import SAMPLE_CSV
+from tests.live_server import free_port, start
+
+FORGED_LINE = "2026-11-27 00:00:00,000 [1] [CRITICAL] service: FORGED"
+HOSTILE_PATHS = [
+    "/expanses/1%0A" + FORGED_LINE.replace(" ", "%20"),
+    "/expanses/1%00%0D%0Aafter-a-nul",
+    "/expanses?filter[member_name]=Sam%0A" + FORGED_LINE.replace(" ", "%20"),
+    "/expanses?filter[nope%0A" + FORGED_LINE.replace(" ", "%20") + "]=1",
+]
+
+
+def test_client_controlled_text_cannot_forge_a_log_line() -> None:
+    port = free_port()
+    server = start(SAMPLE_CSV, port, workers=1)
+    base = f"http://127.0.0.1:{port}"
+    with contextlib.closing(server):
+        try:
+            server.wait_until_ready(base)
+            for path in HOSTILE_PATHS:
+                request = urllib.request.Request(base + path, headers={"User-Agent": "agent\u00e9 [CRITICAL]"})
+                with contextlib.suppress(urllib.error.HTTPError), urllib.request.urlopen(request, timeout=10):
+                    pass
+        finally:
+            server.process.send_signal(signal.SIGTERM)
+            assert server.wait(timeout=30) == 0
+        lines = [line for line in server.output().splitlines() if line.strip()]
+    entries = [json.loads(line) for line in lines]  # fails on any line that is not one JSON document
+    assert all(isinstance(entry, dict) and {"time", "level", "logger", "message"} <= entry.keys() for entry in entries)
+    assert all(entry["level"] != "CRITICAL" for entry in entries)
+    requests = [entry for entry in entries if entry["logger"] == "gunicorn.access"]
+    assert len(requests) == len(HOSTILE_PATHS) + 1  # and the readiness check
+    assert any(FORGED_LINE in entry["path"] and "\n" in entry["path"] for entry in requests)
+    assert any("\x00" in entry["path"] for entry in requests)
+    assert {entry["status"] for entry in requests} == {200, 400, 404}
+    assert all(entry["user_agent"] == "agent\u00e9 [CRITICAL]" for entry in requests[1:])
