@@ -1,4 +1,4 @@
-"""Shared fixtures: apps over the reference data, over the shipped sample, and over ad-hoc CSV text."""
+"""Shared fixtures: apps over each exact-answer dataset, over the shipped sample, and over ad-hoc CSV text."""
 
 from __future__ import annotations
 
@@ -11,23 +11,30 @@ from flask.testing import FlaskClient
 
 from service import create_app
 from service.config import Settings
-from tests.reference import REFERENCE_CSV, SKIP_REASON, Row, read_rows
+from tests.reference import DATASETS, SKIP_REASON, Dataset, Row, read_rows
+from tests.reference import SAMPLE_CSV as SAMPLE_CSV  # other test modules import it from here
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE_CSV = REPO / "data" / "expanses.csv"
 HEADER = "departments,project_name,amount,date,member_name\n"
 
 
-@pytest.fixture(scope="session")
-def reference_rows() -> list[Row]:
-    if not REFERENCE_CSV.exists():
+@pytest.fixture(scope="session", params=list(DATASETS))
+def dataset(request: pytest.FixtureRequest) -> Dataset:
+    """Each test of exact answers runs on the shipped sample, and on the user's reference file where present."""
+    chosen = DATASETS[request.param]
+    if chosen.name == "reference" and not chosen.path.exists():
         pytest.skip(SKIP_REASON)
-    return read_rows()
+    return chosen
 
 
 @pytest.fixture(scope="session")
-def app(reference_rows: list[Row]) -> Flask:
-    return create_app(Settings(csv_path=REFERENCE_CSV))
+def rows(dataset: Dataset) -> list[Row]:
+    """The dataset's rows as read by tests/reference.py, never by the service."""
+    return read_rows(dataset.path)
+
+
+@pytest.fixture(scope="session")
+def app(dataset: Dataset) -> Flask:
+    return create_app(Settings(csv_path=dataset.path))
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""GET /aggregates against the reference data: exact metrics computed here with Decimal."""
+"""GET /aggregates on each exact-answer dataset: exact metrics computed here with Decimal."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import HEADER
 from tests.jsonapi import document, error
-from tests.reference import Row
+from tests.reference import Dataset, Row
 
 CENT = Decimal("0.01")
 
@@ -22,14 +22,15 @@ KEYS: dict[str, Callable[[Row], str]] = {
     "project_name": lambda r: r.project_name,
     "member_name": lambda r: r.member_name,
     "date": lambda r: r.date.isoformat(),
+    "currency": lambda r: r.currency,  # always an implicit, last dimension
 }
 
 
 def expected_groups(rows: list[Row], dimensions: list[str]) -> dict[tuple[str, ...], dict[str, Any]]:
-    """Group and total independently of the service: stdlib dicts and Decimal."""
+    """Group and total independently of the service: stdlib dicts and Decimal; keys end with the currency."""
     amounts: dict[tuple[str, ...], list[Decimal]] = defaultdict(list)
     for row in rows:
-        amounts[tuple(KEYS[d](row) for d in dimensions)].append(row.amount)
+        amounts[tuple(KEYS[d](row) for d in [*dimensions, "currency"])].append(row.amount)
     return {
         key: {
             "total": sum(values, Decimal(0)),
@@ -58,15 +59,17 @@ def as_decimal(attributes: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def test_no_group_by_is_the_grand_total(client: FlaskClient, reference_rows: list[Row]) -> None:
+def test_no_group_by_is_the_grand_total(client: FlaskClient, rows: list[Row], dataset: Dataset) -> None:
+    expected = expected_groups(rows, [])  # one group per currency
+    assert {currency: metrics["total"] for (currency,), metrics in expected.items()} == dataset.totals
     body = fetch(client, "")
-    [group] = body["data"]
-    assert group["type"] == "aggregates" and group["id"] == "EUR"
-    assert as_decimal(group["attributes"]) == expected_groups(reference_rows, [])[()]
-    assert Decimal(str(group["attributes"]["total"])) == Decimal("667682.00")
-    assert group["attributes"]["currency"] == "EUR"
-    assert body["meta"]["count"] == 1
-    assert body["meta"]["grand_totals"] == [group["attributes"]]
+    assert [group["id"] for group in body["data"]] == [currency for (currency,) in sorted(expected)]
+    for group in body["data"]:
+        assert group["type"] == "aggregates" and group["attributes"]["currency"] == group["id"]
+        assert as_decimal(group["attributes"]) == expected[(group["id"],)]
+        assert Decimal(str(group["attributes"]["total"])) == dataset.totals[group["id"]]
+    assert body["meta"]["count"] == len(expected)
+    assert body["meta"]["grand_totals"] == [g["attributes"] for g in body["data"]]
 
 
 GROUPINGS = [
@@ -94,43 +97,44 @@ GROUPINGS = [
 @pytest.mark.parametrize(("group_by", "filtering"), GROUPINGS, ids=[f"{g}|{f[0] if f else ''}" for g, f in GROUPINGS])
 def test_groups_have_exact_metrics(
     client: FlaskClient,
-    reference_rows: list[Row],
+    rows: list[Row],
     group_by: str,
     filtering: tuple[str, Callable[[Row], bool]] | None,
 ) -> None:
     query, keep = filtering or ("", lambda r: True)
-    rows = [r for r in reference_rows if keep(r)]
-    dimensions = group_by.split(",")
-    expected = expected_groups(rows, dimensions)
+    kept = [r for r in rows if keep(r)]
+    keys = [*group_by.split(","), "currency"]
+    expected = expected_groups(kept, group_by.split(","))
     body = fetch(client, f"group_by={group_by}&{query}")
-    got = {tuple(g["attributes"][d] for d in dimensions): as_decimal(g["attributes"]) for g in body["data"]}
+    got = {tuple(g["attributes"][k] for k in keys): as_decimal(g["attributes"]) for g in body["data"]}
     assert got == expected
     assert body["meta"]["count"] == len(expected)
-    assert [tuple(g["attributes"][d] for d in dimensions) for g in body["data"]] == sorted(expected)
+    assert [tuple(g["attributes"][k] for k in keys) for g in body["data"]] == sorted(expected)
     assert len({g["id"] for g in body["data"]}) == len(expected)
-    assert as_decimal(body["meta"]["grand_totals"][0]) == expected_groups(rows, [])[()]
+    grand_totals = {(t["currency"],): as_decimal(t) for t in body["meta"]["grand_totals"]}
+    assert grand_totals == expected_groups(kept, [])
+    assert [t["currency"] for t in body["meta"]["grand_totals"]] == [currency for (currency,) in sorted(grand_totals)]
 
 
 @pytest.mark.parametrize("metric", ["total", "count", "average", "min", "max"])
-def test_sort_by_a_metric_descending_then_by_dimension(
-    client: FlaskClient, reference_rows: list[Row], metric: str
-) -> None:
-    expected = expected_groups(reference_rows, ["member_name"])
+def test_sort_by_a_metric_descending_then_by_dimension(client: FlaskClient, rows: list[Row], metric: str) -> None:
+    expected = expected_groups(rows, ["member_name"])
     order = sorted(expected, key=lambda key: (-expected[key][metric], key))
     body = fetch(client, f"group_by=member_name&sort=-{metric}")
-    assert [(g["attributes"]["member_name"],) for g in body["data"]] == order
+    assert [(g["attributes"]["member_name"], g["attributes"]["currency"]) for g in body["data"]] == order
 
 
-def test_sort_by_a_dimension_descending(client: FlaskClient, reference_rows: list[Row]) -> None:
+def test_sort_by_a_dimension_descending(client: FlaskClient, rows: list[Row]) -> None:
     body = fetch(client, "group_by=departments,member_name&sort=-member_name")
-    keys = [(g["attributes"]["departments"], g["attributes"]["member_name"]) for g in body["data"]]
+    attributes = [g["attributes"] for g in body["data"]]
+    keys = [(a["departments"], a["member_name"], a["currency"]) for a in attributes]
     assert keys == sorted(
-        sorted(expected_groups(reference_rows, ["departments", "member_name"])), key=lambda k: k[1], reverse=True
+        sorted(expected_groups(rows, ["departments", "member_name"])), key=lambda k: k[1], reverse=True
     )
 
 
-def test_sparse_fieldset_and_pagination(client: FlaskClient, reference_rows: list[Row]) -> None:
-    expected = expected_groups(reference_rows, ["date"])
+def test_sparse_fieldset_and_pagination(client: FlaskClient, rows: list[Row]) -> None:
+    expected = expected_groups(rows, ["date"])
     url: str | None = "/aggregates?group_by=date&fields[aggregates]=total,count&page[size]=7"
     seen = []
     while url:
@@ -140,7 +144,7 @@ def test_sparse_fieldset_and_pagination(client: FlaskClient, reference_rows: lis
             assert set(group["attributes"]) == {"total", "count"}
             seen.append(group["id"])
         url = body["links"]["next"]
-    assert seen == [f"{day}/EUR" for (day,) in sorted(expected)]
+    assert seen == [f"{day}/{currency}" for (day, currency) in sorted(expected)]
 
 
 BAD = [

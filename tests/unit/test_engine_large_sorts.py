@@ -1,0 +1,120 @@
+"""Sorted pages of 30,000 generated rows: the eager sort and the lazy top-k give the order a plain Python sort gives.
+
+Why: `ExpenseTable.find` sorts at most `_EAGER_SORT_ROWS` candidate rows eagerly and more
+through a lazy sort + slice (a top-k); the small hand-made tables of test_engine.py only
+reach the first. One table of cases covers both, each case asserting which side of the
+threshold it is on, with expectations from the test's own CSV reader and `list.sort`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from operator import attrgetter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from data.generate import write_csv
+from service.csv_source import load_expenses
+from service.engine import _EAGER_SORT_ROWS, ExpenseTable
+from service.query import Filter, SortKey
+from tests.reference import Row, read_rows
+
+ROWS = 30_000
+SEED = 11
+
+#: What each sortable field orders by: amounts by exact value, text in code-point order.
+VALUE: dict[str, Callable[[Row], Any]] = {
+    "id": attrgetter("id"),
+    "departments": attrgetter("departments"),
+    "project_name": attrgetter("project_name"),
+    "amount": attrgetter("cents"),
+    "currency": attrgetter("currency"),
+    "date": attrgetter("date"),
+    "member_name": attrgetter("member_name"),
+}
+
+#: (name, filters, the same condition on a row, whether more than _EAGER_SORT_ROWS rows match)
+FILTERS: list[tuple[str, list[Filter], Callable[[Row], bool], bool]] = [
+    ("none", [], lambda r: True, True),
+    ("amount>=3000", [Filter("amount", "gte", 300_000)], lambda r: r.cents >= 300_000, True),
+    (
+        "departments in HR,IT,Sales",
+        [Filter("departments", "in", ("HR", "IT", "Sales"))],
+        lambda r: r.departments in ("HR", "IT", "Sales"),
+        True,
+    ),
+    ("id<=10001", [Filter("id", "lte", _EAGER_SORT_ROWS + 1)], lambda r: r.id <= _EAGER_SORT_ROWS + 1, True),
+    ("id<=10000", [Filter("id", "lte", _EAGER_SORT_ROWS)], lambda r: r.id <= _EAGER_SORT_ROWS, False),
+    ("member_name=Sam", [Filter("member_name", "eq", "Sam")], lambda r: r.member_name == "Sam", False),
+    (
+        "date<2021-04-01 and project contains a",
+        [Filter("date", "lt", date(2021, 4, 1)), Filter("project_name", "contains", "a")],
+        lambda r: r.date < date(2021, 4, 1) and "a" in r.project_name.lower(),
+        False,
+    ),
+]
+
+SORTS: list[list[SortKey]] = [
+    *([SortKey(field, descending)] for field in VALUE for descending in (False, True)),
+    [SortKey("departments"), SortKey("amount", True)],
+    [SortKey("date", True), SortKey("member_name")],
+    [SortKey("project_name"), SortKey("date"), SortKey("amount", True)],
+    [SortKey("member_name", True), SortKey("departments", True), SortKey("amount")],
+    [SortKey("departments"), SortKey("id", True)],
+    [SortKey("currency", True), SortKey("project_name", True)],
+]
+
+
+def sort_id(sort: list[SortKey]) -> str:
+    return ",".join(("-" if key.descending else "") + key.field for key in sort)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[ExpenseTable, list[Row]]:
+    path: Path = tmp_path_factory.mktemp("large") / "expanses.csv"
+    write_csv(path, ROWS, SEED)
+    return ExpenseTable(load_expenses(path)), read_rows(path)
+
+
+def expected_order(rows: list[Row], sort: list[SortKey]) -> list[Row]:
+    """Stable sorts from the last key to the first over rows in id order: ties end up by id ascending."""
+    ordered = sorted(rows, key=attrgetter("id"))
+    for key in reversed(sort):
+        ordered.sort(key=VALUE[key.field], reverse=key.descending)
+    return ordered
+
+
+@pytest.mark.parametrize("sort", SORTS, ids=[sort_id(sort) for sort in SORTS])
+@pytest.mark.parametrize(("filters", "keep", "lazy"), [f[1:] for f in FILTERS], ids=[f[0] for f in FILTERS])
+def test_pages_of_a_sort_are_those_of_a_plain_python_sort(
+    generated: tuple[ExpenseTable, list[Row]],
+    filters: list[Filter],
+    keep: Callable[[Row], bool],
+    lazy: bool,
+    sort: list[SortKey],
+) -> None:
+    table, rows = generated
+    expected = expected_order([row for row in rows if keep(row)], sort)
+    count = len(expected)
+    assert (count > _EAGER_SORT_ROWS) is lazy, f"{count} matching rows: this case no longer takes the path it tests"
+    pages = {"first": (0, 20), "middle": (count // 2 - 3, 50), "last": (count - 7, 20), "past the end": (count + 5, 20)}
+    pages["a thousand"] = (0, 1000)
+    for page, (offset, limit) in pages.items():
+        got_count, records = table.find(filters, sort, offset, limit)
+        assert got_count == count, page
+        want = [{"id": row.id, **row.attributes()} for row in expected[offset : offset + limit]]
+        assert [r["id"] for r in records] == [w["id"] for w in want], page
+        assert records == want, page
+
+
+def test_the_cases_cover_both_paths_and_rows_that_tie(generated: tuple[ExpenseTable, list[Row]]) -> None:
+    """Both sides of the threshold are in the table, and every attribute repeats, so ties must be broken by id."""
+    _, rows = generated
+    assert {lazy for *_, lazy in FILTERS} == {True, False}
+    assert len(rows) == ROWS > 2 * _EAGER_SORT_ROWS
+    for field, value in VALUE.items():
+        if field != "id":
+            assert len({value(row) for row in rows}) < 0.6 * len(rows), field
