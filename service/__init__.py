@@ -23,10 +23,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     logging.getLogger("service").setLevel(settings.log_level)
     columns = load_expenses(settings.csv_path, settings.snapshot_fd)
     table = ExpenseTable(columns)
-    # No /static route (the docs page serves its own files under its CSP) and no redirects that
-    # merge slashes (they answer HTML with a Location built from the Host header).
+    # No /static route (the docs page serves its own files under its CSP) and no redirects, which
+    # answer HTML with a Location built from the Host header: doubled slashes are 404, and a
+    # trailing slash (which some clients append to every path) is served like the path without it.
     app = Flask(__name__, static_folder=None)
     app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
     app.config.update(
         PAGE_SIZE=settings.default_page_size,
         MAX_PAGE_SIZE=settings.max_page_size,

@@ -7,6 +7,7 @@ the engine's integer cents into exact money values and a stable id per group.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 from urllib.parse import quote
@@ -24,6 +25,7 @@ def parse_aggregate_query(args: MultiDict[str, str], spec: QuerySpec) -> Query:
     """Parse like any collection, then check that sort keys are grouped by (or metrics).
 
     A sparse fieldset may name any aggregate attribute: one not grouped by is simply absent.
+    Filters on metrics are set apart: they select groups once the records are grouped.
     """
     query = parse_query(args, spec)
     present = (*query.group_by, "currency", *METRICS)
@@ -33,7 +35,9 @@ def parse_aggregate_query(args: MultiDict[str, str], spec: QuerySpec) -> Query:
                 "sort",
                 f"Cannot sort on {key.field!r}: it is not grouped by; this request can sort on {', '.join(present)}.",
             )
-    return query
+    records = tuple(condition for condition in query.filters if condition.field not in METRICS)
+    groups = tuple(condition for condition in query.filters if condition.field in METRICS)
+    return replace(query, filters=records, group_filters=groups)
 
 
 class AggregateDataLayer(TableDataLayer):
@@ -42,7 +46,7 @@ class AggregateDataLayer(TableDataLayer):
     def get_collection(self, query: Query) -> tuple[int, list[dict[str, Any]], dict[str, Any]]:
         """Group count, the requested page of groups, and `grand_totals` (one entry per currency)."""
         count, groups, totals = self.table.aggregate(
-            query.filters, query.group_by, query.sort, query.page.offset, query.page.size
+            query.filters, query.group_filters, query.group_by, query.sort, query.page.offset, query.page.size
         )
         rows = [{"id": group_id(group, query.group_by), **money_metrics(group)} for group in groups]
         return count, rows, {"grand_totals": [money_metrics(group) for group in totals]}

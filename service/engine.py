@@ -23,6 +23,16 @@ from service.records import Record, RecordReader
 _EAGER_SORT_ROWS = 10_000
 Group = dict[str, Any]
 
+
+def _average_cents() -> pl.Expr:
+    """total / count in whole cents, rounded half to even, in integers (as `aggregates.money_metrics` rounds)."""
+    total, count = pl.col("total"), pl.col("count").cast(pl.Int128)
+    floor = total // count  # floor division, so the remainder is never negative
+    twice_remainder = (total - floor * count) * 2
+    round_up = (twice_remainder > count) | ((twice_remainder == count) & (floor % 2 != 0))
+    return pl.when(round_up).then(floor + 1).otherwise(floor)
+
+
 #: Engine column behind each API field (amounts are stored as exact integer cents).
 _COLUMN = {"id": "id", "amount": "cents", **{name: name for name in ATTRIBUTES if name != "amount"}}
 _TEXT_FIELDS = tuple(name for name, kind in ATTRIBUTES.items() if kind is Kind.TEXT)
@@ -35,6 +45,15 @@ _OPERATIONS: dict[str, Callable[[pl.Expr, Any], pl.Expr]] = {
     "lt": lambda column, value: column < value,
     "lte": lambda column, value: column <= value,
     "in": lambda column, values: column.is_in(list(values)),
+}
+
+#: Each metric of a group as an exact integer expression (cents, or a count).
+_METRIC: dict[str, pl.Expr] = {
+    "total": pl.col("total"),
+    "count": pl.col("count"),
+    "min": pl.col("min"),
+    "max": pl.col("max"),
+    "average": _average_cents(),
 }
 
 #: The same operators on one text value, decided in Python over a column's distinct values
@@ -53,6 +72,7 @@ _TEXT_TESTS: dict[str, Callable[[str, Any], bool]] = {
 
 #: Labels of the date buckets `/aggregates` groups by; they sort chronologically as text.
 _DATE_BUCKETS: dict[str, pl.Expr] = {
+    "date_week": pl.col("date").dt.strftime("%G-W%V"),  # ISO 8601 week and its year: 2021-W07
     "date_month": pl.col("date").dt.strftime("%Y-%m"),
     "date_quarter": pl.format("{}-Q{}", pl.col("date").dt.strftime("%Y"), pl.col("date").dt.quarter()),
     "date_year": pl.col("date").dt.strftime("%Y"),  # four digits, so years before 1000 sort too
@@ -103,15 +123,22 @@ class ExpenseTable:
         return candidates.height, self._reader.records(page["id"].to_list())
 
     def aggregate(
-        self, filters: Sequence[Filter], dimensions: Sequence[str], sort: Sequence[SortKey], offset: int, limit: int
+        self,
+        filters: Sequence[Filter],
+        group_filters: Sequence[Filter],
+        dimensions: Sequence[str],
+        sort: Sequence[SortKey],
+        offset: int,
+        limit: int,
     ) -> tuple[int, list[Group], list[Group]]:
         """Group the matching rows by `dimensions` and currency: the group count, one page, and per-currency totals.
 
         Each group carries its dimension values, `currency`, and `total`, `min`, `max` in
         exact integer cents and `count`; `sort` may name dimensions and metrics (`average`
-        orders by total / count). Ties are broken by the dimensions, then currency, ascending.
-        The totals (one group per currency, in currency order) are folded from the groups,
-        not from a second pass over the rows.
+        orders by total / count). `group_filters` keep the groups whose metrics pass (the
+        average as served: cents rounded half to even). Ties are broken by the dimensions,
+        then currency, ascending. The totals (one group per currency, in currency order) are
+        folded from the groups kept, not from a second pass over the rows.
         """
         keys = [*dimensions, "currency"]
         groups = (
@@ -125,6 +152,8 @@ class ExpenseTable:
             )
             .collect()
         )
+        if group_filters:
+            groups = groups.filter([_OPERATIONS[f.operator](_METRIC[f.field], f.value) for f in group_filters])
         order = [key.field for key in sort] + [key for key in keys if key not in {k.field for k in sort}]
         descending = [key.descending for key in sort] + [False] * (len(order) - len(sort))
         by = [(pl.col("total") / pl.col("count")) if key == "average" else pl.col(key) for key in order]

@@ -17,6 +17,7 @@ class Kind(Enum):
     MONEY = "money"
     DATE = "date"
     ID = "id"
+    COUNT = "count"
 
 
 RESOURCE_TYPE = "expanses"
@@ -42,11 +43,27 @@ TEXT_COLUMNS = ("departments", "project_name", "member_name")
 
 AGGREGATES_TYPE = "aggregates"
 
-#: What `/aggregates` can group by: text fields, the day, and the day's month, quarter, year.
-DIMENSIONS = ("departments", "project_name", "member_name", "date", "date_month", "date_quarter", "date_year")
+#: What `/aggregates` can group by: text fields, the day, and the day's ISO week, month, quarter, year.
+DIMENSIONS = (
+    "departments",
+    "project_name",
+    "member_name",
+    "date",
+    "date_week",
+    "date_month",
+    "date_quarter",
+    "date_year",
+)
 
-#: Metrics of `amount` over each group.
-METRICS = ("total", "count", "average", "min", "max")
+#: Metrics of `amount` over each group, and how a filter on one reads its value (money exactly, as cents).
+METRIC_KINDS: dict[str, Kind] = {
+    "total": Kind.MONEY,
+    "count": Kind.COUNT,
+    "average": Kind.MONEY,
+    "min": Kind.MONEY,
+    "max": Kind.MONEY,
+}
+METRICS = tuple(METRIC_KINDS)
 
 #: Attributes of an `aggregates` resource, in the order they are rendered (dimensions not
 #: grouped by are absent).

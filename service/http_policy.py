@@ -27,9 +27,10 @@ from service.errors import (
 
 WRITE_METHODS = frozenset({"POST", "PATCH", "DELETE"})
 #: Documented limits: the raw query string's length (gunicorn refuses request lines over
-#: 8190 bytes before the app sees them) and the number of query parameters.
+#: 8190 bytes before the app sees them) and the number of query parameters (above the 105
+#: distinct ones `/aggregates` accepts, each at most once).
 MAX_QUERY_LENGTH = 8000
-MAX_PARAMETERS = 100
+MAX_PARAMETERS = 200
 #: Media type parameters JSON:API allows; we support no extensions, so `ext` must be empty.
 _ALLOWED_PARAMETERS = frozenset({"ext", "profile"})
 

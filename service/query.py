@@ -74,6 +74,8 @@ class Query:
     fields: tuple[str, ...] | None
     page: Page
     group_by: tuple[str, ...] = ()
+    #: Conditions on each group's metrics (`/aggregates`), applied after grouping, like SQL's HAVING.
+    group_filters: tuple[Filter, ...] = ()
 
 
 def parse_query(args: MultiDict[str, str], spec: QuerySpec) -> Query:
@@ -169,6 +171,10 @@ def _parse_value(name: str, kind: Kind, text: str) -> str | int | date:
             raise QueryError(
                 name, f"{text!r} is not a date; use an existing day as YYYY-MM-DD, like 2021-02-01."
             ) from None
+    if kind is Kind.COUNT:
+        if not text.isascii() or not text.isdigit() or len(text) > 18:
+            raise QueryError(name, f"{text!r} is not a count; use a whole number like 10.")
+        return int(text)
     if _ID.fullmatch(text) is None:
         raise QueryError(name, f"{text!r} is not an id; ids are whole numbers from 1.")
     return int(text)
@@ -190,6 +196,8 @@ def _parse_sort(name: str, value: str, spec: QuerySpec) -> tuple[SortKey, ...]:
 def _parse_fields(name: str, resource_type: str, value: str, spec: QuerySpec) -> tuple[str, ...]:
     if resource_type != spec.resource_type:
         raise QueryError(name, f"Unknown type {resource_type!r}; use fields[{spec.resource_type}].")
+    if not value:
+        return ()  # an empty fieldset: resources with no attributes (JSON:API allows it)
     names = tuple(value.split(","))
     for field in names:
         if field not in spec.attributes:

@@ -24,7 +24,15 @@ from service.config import Settings
 from service.data_layer import ExpanseDataLayer
 from service.documents import document_response, root_url
 from service.engine import ExpenseTable
-from service.fields import AGGREGATE_ATTRIBUTES, AGGREGATES_TYPE, ATTRIBUTES, DIMENSIONS, QUERYABLE, RESOURCE_TYPE
+from service.fields import (
+    AGGREGATE_ATTRIBUTES,
+    AGGREGATES_TYPE,
+    ATTRIBUTES,
+    DIMENSIONS,
+    METRIC_KINDS,
+    QUERYABLE,
+    RESOURCE_TYPE,
+)
 from service.http_policy import takes_no_query
 from service.pagination import pagination_links
 from service.query import Query, QuerySpec, parse_query
@@ -67,8 +75,8 @@ class CollectionResource(ResourceList):  # type: ignore[misc]
         self.query = self.parse(request.args)
 
     def after_get(self, result: dict[str, Any]) -> Response:
-        assert self.query is not None
-        base_url = root_url() + request.path
+        assert self.query is not None and request.url_rule is not None
+        base_url = root_url() + request.url_rule.rule  # the canonical path, also when asked with a trailing slash
         result["links"] = pagination_links(base_url, request.args, self.query.page, result["meta"]["count"])
         return document_response(result)
 
@@ -144,6 +152,7 @@ def init_app(app: Flask, table: ExpenseTable, settings: Settings) -> None:
         list_spec,
         resource_type=AGGREGATES_TYPE,
         attributes=AGGREGATE_ATTRIBUTES,
+        filterable={**QUERYABLE, **METRIC_KINDS},
         sortable=AGGREGATE_ATTRIBUTES,
         families=frozenset({"filter", "sort", "fields", "page", "group_by"}),
         dimensions=DIMENSIONS,

@@ -22,6 +22,8 @@ KEYS: dict[str, Callable[[Row], str]] = {
     "project_name": lambda r: r.project_name,
     "member_name": lambda r: r.member_name,
     "date": lambda r: r.date.isoformat(),
+    "date_week": lambda r: "{:04d}-W{:02d}".format(*r.date.isocalendar()[:2]),  # ISO year and week
+    "date_month": lambda r: f"{r.date.year:04d}-{r.date.month:02d}",
     "currency": lambda r: r.currency,  # always an implicit, last dimension
 }
 

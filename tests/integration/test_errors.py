@@ -25,7 +25,6 @@ BAD_QUERIES = [
     ("sort=nope", "sort"),
     ("sort=-nope,amount", "sort"),
     ("fields[expanses]=nope", "fields[expanses]"),
-    ("fields[expanses]=", "fields[expanses]"),
     ("fields[people]=name", "fields[people]"),
     ("page[number]=0", "page[number]"),
     ("page[number]=x", "page[number]"),
@@ -87,8 +86,8 @@ def test_an_oversized_query_string_is_414_naming_the_longest_parameter(sample_cl
     assert "at most 8000" in item["detail"]
 
 
-def test_more_than_100_parameters_is_400_naming_the_first_one_too_many(sample_client: FlaskClient) -> None:
-    query = "&".join(f"filter[id][ne]={n}" if n else "sort=id" for n in range(101))
+def test_more_than_200_parameters_is_400_naming_the_first_one_too_many(sample_client: FlaskClient) -> None:
+    query = "&".join(f"filter[id][ne]={n}" if n else "sort=id" for n in range(201))
     response = sample_client.get(f"/expanses?{query}")
-    item = error(response, 400)
-    assert "at most 100" in item["detail"]
+    item = error(response, 400, parameter="filter[id][ne]")
+    assert "at most 200" in item["detail"]

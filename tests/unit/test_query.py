@@ -103,7 +103,7 @@ def test_sort_fields_and_page_parse() -> None:
         ("sort=amount,,date", "sort", "Cannot sort on ''"),
         ("sort[x]=amount", "sort[x]", "Malformed"),
         ("fields[expanses]=nope", "fields[expanses]", "not a field of expanses"),
-        ("fields[expanses]=", "fields[expanses]", "not a field of expanses"),
+        ("fields[expanses]=amount,", "fields[expanses]", "not a field of expanses"),
         ("fields[expanses]=id", "fields[expanses]", "not a field of expanses"),
         ("fields[people]=name", "fields[people]", "Unknown type 'people'"),
         ("fields=amount", "fields", "Malformed"),

@@ -3,13 +3,7 @@
 import Kitsu from 'kitsu'
 import { deserialise } from 'kitsu-core'
 
-const api = new Kitsu({
-  baseURL: process.argv[2],
-  pluralize: false,
-  resourceCase: 'none',
-  camelCaseTypes: false,
-  timeout: 10000
-})
+const api = new Kitsu({ baseURL: process.argv[2] }) // everything else as kitsu sets it by default
 
 const list = await api.get('expanses', {
   params: { filter: { member_name: 'Sam', amount: { gte: '1400' } }, sort: '-amount', page: { size: 5 } }

@@ -1,0 +1,56 @@
+"""What clients in their default settings send: paths with a trailing slash, and empty sparse fieldsets."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.jsonapi import document
+
+PATHS = [
+    "/",
+    "/health",
+    "/expanses",
+    "/expanses?filter[member_name]=Sam&sort=-amount&page[size]=3&page[number]=2",
+    "/expanses/3",
+    "/aggregates?group_by=departments",
+    "/openapi.json",
+]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_trailing_slash_gets_the_same_answer(sample_client: FlaskClient, path: str) -> None:
+    """Served, not redirected: the same document, whose links name the canonical path."""
+    route, _, query = path.partition("?")
+    slashed = sample_client.get(f"{route.rstrip('/')}/" + (f"?{query}" if query else ""))
+    plain = sample_client.get(path)
+    assert (slashed.status_code, plain.status_code) == (200, 200)
+    assert "Location" not in slashed.headers
+    assert slashed.get_json() == plain.get_json()
+
+
+@pytest.mark.parametrize("path", ["/expanses//", "/expanses/3//", "/nowhere/"])
+def test_only_one_trailing_slash_is_forgiven(sample_client: FlaskClient, path: str) -> None:
+    assert sample_client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "resource_type"),
+    [
+        ("/expanses?fields[expanses]=&page[size]=3", "expanses"),
+        ("/expanses/3?fields[expanses]=", "expanses"),
+        ("/aggregates?group_by=member_name&fields[aggregates]=", "aggregates"),
+    ],
+)
+def test_an_empty_sparse_fieldset_gives_resources_without_attributes(
+    sample_client: FlaskClient, path: str, resource_type: str
+) -> None:
+    body = document(sample_client.get(path))
+    full = document(sample_client.get(path.replace(f"fields[{resource_type}]=", "")))
+    resources = body["data"] if isinstance(body["data"], list) else [body["data"]]
+    complete = full["data"] if isinstance(full["data"], list) else [full["data"]]
+    assert resources and all(resource["attributes"] == {} for resource in resources)
+    assert [(r["type"], r["id"], r.get("links")) for r in resources] == [
+        (r["type"], r["id"], r.get("links")) for r in complete
+    ]
+    assert body.get("meta", {}).get("count") == full.get("meta", {}).get("count")
