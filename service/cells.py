@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-#: Currency signs we recognise, before or after the number; documented in the README.
+#: Currency signs we recognise, before or after the number; documented in docs/operations.md.
 CURRENCY_SIGNS: dict[str, str] = {"€": "EUR", "$": "USD", "£": "GBP"}
 #: The currency of an amount written without any sign.
 DEFAULT_CURRENCY = "EUR"

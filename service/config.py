@@ -29,7 +29,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Build settings from `EXPANSES_CSV`, `LOG_LEVEL`, `CACHE_MAX_AGE` and `RESPONSE_CACHE_MB` (see the README).
+        """Settings from `EXPANSES_CSV`, `LOG_LEVEL`, `CACHE_MAX_AGE`, `RESPONSE_CACHE_MB` (docs/operations.md).
 
         `EXPANSES_SNAPSHOT_FD`, when set, is the descriptor of the checked copy the gunicorn
         master hands its workers (service/gunicorn_config.py); the data is read from it.

@@ -26,7 +26,7 @@ accesslog = "-"
 errorlog = "-"
 timeout = 30
 graceful_timeout = 30
-# Request limits (documented in the README): the app refuses query strings over 8000 bytes itself.
+# Request limits (documented in docs/api.md): the app refuses query strings over 8000 bytes itself.
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190

@@ -1,7 +1,7 @@
 """The datasets of the exact-answer tests, read independently of the service (stdlib csv + Decimal).
 
 Why: exact expected answers must not come from the code under test. This reader follows the
-README's CSV format on its own (amount grammar, currency by sign, exact cents) and refuses
+CSV format of docs/operations.md on its own (amount grammar, currency by sign, exact cents) and refuses
 anything it does not understand, so a file it misreads fails loudly instead of agreeing with
 the service by accident.
 """
@@ -40,7 +40,7 @@ class Dataset:
 
 
 DATASETS = {
-    # README: `generate.py --rows 300 --seed 7`; the total was replayed from the generator's
+    # docs/operations.md: `generate.py --rows 300 --seed 7`; the total was replayed from the generator's
     # random draws (cents as integers, no text parsed) and matches an awk sum of the file.
     "sample": Dataset("sample", SAMPLE_CSV, 300, {"EUR": Decimal("1465593.78")}),
     # The user's figures for their file.
