@@ -108,6 +108,15 @@ class Proxy:
         errors = error_log.read_text(encoding="utf-8", errors="replace") if error_log.exists() else ""
         return self.stdout.read_text(encoding="utf-8", errors="replace") + errors
 
+    def wait_for_log(self, text: str, seconds: float = 5) -> None:
+        """Return once `text` is in nginx's output (a line is logged after its answer is sent)."""
+        deadline = time.monotonic() + seconds
+        while text not in self.output():
+            assert time.monotonic() < deadline, (
+                f"nginx did not log {text!r} within {seconds:g} s\n{self.output()[-3000:]}"
+            )
+            time.sleep(0.05)
+
     def wait_until_listening(self, seconds: float = 10) -> None:
         deadline = time.monotonic() + seconds
         while True:
