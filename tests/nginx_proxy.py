@@ -212,7 +212,7 @@ def running_apis(csv_path: Path, count: int, workers: int = 1) -> Iterator[list[
         for _ in range(count):
             apis.append(Api(csv_path, workers))
         for api in apis:
-            api.server.wait_until_ready(f"http://{api.address}")
+            api.server.wait_until_ready(f"http://{api.address}", seconds=60)  # 2 cores shared: starts can be slow
         yield apis
     finally:
         for api in apis:
