@@ -1,6 +1,6 @@
 # make run: the API on the shipped sample; make test: everything CI runs.
 # Both create .venv and install the pinned dependencies they need, once per change of the pins.
-# make test also installs the JS client (npm ci) and Debian's chromium (apt-get) where missing.
+# make test also installs the JS client (npm ci) and Debian's chromium, wrk and nginx (apt-get) where missing.
 
 PYTHON ?= python3
 VENV := .venv
@@ -22,7 +22,7 @@ CI_TOOLS_STAMP := $(VENV)/.ci-tools-installed
 BENCH_VENV := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
-.PHONY: soak run test test-docker lint typecheck pytest contract fmt sample bench bench-smoke bench-workers profile bench-engines wrk chromium clean
+.PHONY: soak run test test-docker lint typecheck pytest contract fmt sample bench bench-smoke bench-workers profile bench-engines wrk chromium nginx clean
 
 run: $(RUNTIME_STAMP)
 	$(BIN)/gunicorn -c python:service.gunicorn_config
@@ -37,7 +37,7 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
-pytest: $(DEV_STAMP) $(JS_STAMP) chromium
+pytest: $(DEV_STAMP) $(JS_STAMP) chromium nginx
 	$(BIN)/pytest
 
 # Build the images and run `docker compose up` for real (Docker engine, or podman as root).
@@ -59,6 +59,11 @@ $(JS_STAMP): $(JS_CLIENT)/package.json $(JS_CLIENT)/package-lock.json
 # Debian's chromium for the docs-page browser test (root, as in CI; elsewhere install it yourself).
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# Debian's nginx for the proxy tests (tests/integration/test_proxy.py runs docker/nginx/'s config with it;
+# root, as in CI; elsewhere install it yourself). Not on a non-root PATH, hence the second check.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
 
 fmt: $(DEV_STAMP)
 	$(BIN)/ruff format .
