@@ -178,7 +178,9 @@ def stalled_reader(port: int) -> socket.socket:
 
 def bundles_sent(apis: list[Api]) -> int:
     """Bundles gunicorn has finished sending (it logs a request once the whole answer is out)."""
-    return sum(api.server.output().count(f"GET {BUNDLE}") for api in apis)
+    lines = (line for api in apis for line in api.server.output().splitlines() if line.startswith("{"))
+    entries = (json.loads(line) for line in lines)  # gunicorn's JSON log lines (service/logs.py)
+    return sum(1 for entry in entries if entry.get("method") == "GET" and entry.get("path") == BUNDLE)
 
 
 def test_without_the_proxy_one_stalled_reader_pins_a_replicas_only_worker(apis: list[Api]) -> None:
