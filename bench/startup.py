@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 _ONE_RUN = """
 import json, resource, sys, time
 from pathlib import Path
-from service import create_app
+from service.app import create_app
 from service.config import Settings
 began = time.monotonic()
 app = create_app(Settings(csv_path=Path(sys.argv[1])))

@@ -1,43 +1,6 @@
 """The expanses service: a read-only JSON:API over a CSV file of expense records.
 
-`create_app(settings)` loads the CSV once, builds the engine, and wires the routes,
-error handlers and request policy; it is the one place configuration gets in.
+Why this package imports nothing: gunicorn loads `service.gunicorn_config` in its master before
+any worker exists, and that config must run before the app's modules are imported (it names the
+directory where workers share their metrics). The app itself is `service.app.create_app`.
 """
-
-from __future__ import annotations
-
-import logging
-
-from flask import Flask
-
-from service import api_docs, caching, errors, http_policy, resources
-from service.config import Settings
-from service.csv_source import load_expenses
-from service.engine import ExpenseTable
-from service.json_provider import OrjsonProvider
-
-
-def create_app(settings: Settings | None = None) -> Flask:
-    """Build the app for `settings` (default: from the environment)."""
-    settings = settings or Settings.from_env()
-    logging.getLogger("service").setLevel(settings.log_level)
-    columns = load_expenses(settings.csv_path, settings.snapshot_fd)
-    table = ExpenseTable(columns)
-    # No /static route (the docs page serves its own files under its CSP) and no redirects, which
-    # answer HTML with a Location built from the Host header: doubled slashes are 404, and a
-    # trailing slash (which some clients append to every path) is served like the path without it.
-    app = Flask(__name__, static_folder=None)
-    app.url_map.merge_slashes = False
-    app.url_map.strict_slashes = False
-    app.config.update(
-        PAGE_SIZE=settings.default_page_size,
-        MAX_PAGE_SIZE=settings.max_page_size,
-        ALLOW_DISABLE_PAGINATION=False,
-    )
-    app.json = OrjsonProvider(app)
-    resources.init_app(app, table, settings)
-    api_docs.init_app(app)
-    errors.init_app(app)
-    http_policy.init_app(app)
-    caching.init_app(app, columns.fingerprint, settings.cache_max_age, settings.response_cache_mb)
-    return app

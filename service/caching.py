@@ -19,9 +19,10 @@ from collections import OrderedDict
 from flask import Flask, Response, current_app, g, request
 
 from service.documents import JSONAPI_MEDIA_TYPE, root_url
+from service.metrics import ANSWER_MEMORY_HITS
 
 #: Paths whose answers must always be fresh.
-_UNCACHED = frozenset({"/health"})
+_UNCACHED = frozenset({"/health", "/metrics"})
 #: What one remembered answer costs beyond its key and body objects: its slot in the ordered
 #: dict (measured with tracemalloc: about 90 bytes per entry at 200,000 entries; rounded up).
 _SLOT_BYTES = 128
@@ -114,6 +115,7 @@ def _answer_early() -> Response | None:
     if body is None:
         return None
     g.remembered = True
+    ANSWER_MEMORY_HITS.inc()
     return Response(status=304) if _client_holds(etag) else Response(body, mimetype=JSONAPI_MEDIA_TYPE)
 
 

@@ -11,6 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from service.handoff import SNAPSHOT_FD
+from service.request_ids import Network, parse_networks
+
 DEFAULT_CSV = Path("data/expanses.csv")
 
 
@@ -26,27 +29,38 @@ class Settings:
     log_level: str = "INFO"
     cache_max_age: int = 60
     response_cache_mb: int = 32
+    #: Networks of the proxies whose X-Request-Id is taken (FORWARDED_ALLOW_IPS; None: any).
+    trusted_proxies: tuple[Network, ...] | None = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Settings from `EXPANSES_CSV`, `LOG_LEVEL`, `CACHE_MAX_AGE`, `RESPONSE_CACHE_MB` (docs/operations.md).
 
-        `EXPANSES_SNAPSHOT_FD`, when set, is the descriptor of the checked copy the gunicorn
+        `EXPANSES_SNAPSHOT_FD` (service/handoff.py), when set, is the descriptor of the checked copy the gunicorn
         master hands its workers (service/gunicorn_config.py); the data is read from it.
         """
         env = os.environ if environ is None else environ
-        snapshot = env.get("EXPANSES_SNAPSHOT_FD")
+        snapshot = env.get(SNAPSHOT_FD)
         return cls(
             csv_path=Path(env.get("EXPANSES_CSV", str(DEFAULT_CSV))),
             snapshot_fd=int(snapshot) if snapshot else None,
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
             cache_max_age=_whole_number(env, "CACHE_MAX_AGE", 60),
             response_cache_mb=_whole_number(env, "RESPONSE_CACHE_MB", 32),
+            trusted_proxies=_networks(env, "FORWARDED_ALLOW_IPS"),
         )
 
 
 class SettingsError(ValueError):
     """A setting that cannot be used; the message names the variable and the value."""
+
+
+def _networks(env: Mapping[str, str], name: str) -> tuple[Network, ...] | None:
+    try:
+        networks = parse_networks(env.get(name, ""))
+    except ValueError as error:
+        raise SettingsError(f"{name} must list IP addresses or networks, or be *: {error}") from None
+    return None if networks is None else tuple(networks)
 
 
 def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:

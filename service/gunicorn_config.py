@@ -13,7 +13,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
+from pathlib import Path
 from typing import Any
+
+from service.handoff import DATA_CHECK, SNAPSHOT_FD
 
 wsgi_app = "service.wsgi:app"
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{int(os.environ.get('PORT', '8000'))}"
@@ -44,8 +48,14 @@ logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "service.logs.json_formatter"}},
+    "filters": {"request_id": {"()": "service.logs.request_id_filter"}},
     "handlers": {
-        "stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+            "filters": ["request_id"],
+        },
         "stdout": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
     },
     "root": {"level": "WARNING", "handlers": ["stderr"]},
@@ -68,15 +78,37 @@ control_socket_disable = True
 # served, and a worker restarted later (a timeout, a crash) reads the same copy. On SIGHUP the master does
 # the same with the file as it is then: a servable replacement becomes the new copy; a broken
 # one is logged and new workers keep the previous copy, so the service keeps serving.
-SNAPSHOT_FD = "EXPANSES_SNAPSHOT_FD"  # read by service.config.Settings.from_env in each worker
+
+
+# Metrics: workers share their values through files in one directory (prometheus_client's
+# multiprocess mode, service/metrics.py), named before any worker imports the client; an
+# operator may choose it (PROMETHEUS_MULTIPROC_DIR), else the master makes a private one.
+_METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+_OWN_METRICS_DIR = "EXPANSES_OWN_METRICS_DIR"
 
 
 def on_starting(server: Any) -> None:
+    if _METRICS_DIR not in os.environ:
+        os.environ[_METRICS_DIR] = os.environ[_OWN_METRICS_DIR] = tempfile.mkdtemp(prefix="expanses-metrics-")
+    for stale in Path(os.environ[_METRICS_DIR]).glob("*.db"):  # an earlier run's values
+        stale.unlink()
     _activate(server, reloading=False)
 
 
 def on_reload(server: Any) -> None:
     _activate(server, reloading=True)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A worker is gone: its gauges stop counting as live (its counters stay in the sums)."""
+    from prometheus_client import multiprocess  # here, in the master, only once the directory is set
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+def on_exit(server: Any) -> None:
+    if _OWN_METRICS_DIR in os.environ:
+        shutil.rmtree(os.environ[_OWN_METRICS_DIR], ignore_errors=True)
 
 
 def _activate(server: Any, reloading: bool) -> None:
@@ -99,6 +131,7 @@ def _activate(server: Any, reloading: bool) -> None:
         return
     previous = os.environ.get(SNAPSHOT_FD) if reloading else None  # at start, any value is not ours
     os.environ[SNAPSHOT_FD] = str(snapshot)
+    os.environ[DATA_CHECK] = f"loaded {time.time()}"
     if previous:
         os.close(int(previous))  # workers that inherited it keep their own descriptor until they exit
     server.log.info("serving %s", check.stdout.strip())
@@ -108,6 +141,7 @@ def _not_switched(server: Any, reloading: bool, reason: str) -> None:
     """A reload keeps the previous copy; at start, workers read the file themselves and stop with the reason."""
     if reloading and SNAPSHOT_FD in os.environ:
         server.log.error("data file not reloaded, still serving the previous one: %s", reason)
+        os.environ[DATA_CHECK] = f"refused {time.time()}"
 
 
 def _unnamed_copy(source: str) -> int:

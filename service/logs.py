@@ -8,14 +8,28 @@ access log gets its fields from `AccessLogger`, set with gunicorn's `logger_clas
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from flask import g, has_request_context
 from gunicorn.glogging import Logger
 from pythonjsonlogger.orjson import OrjsonFormatter
 
 _FIELDS = "%(asctime)s %(process)d %(levelname)s %(name)s %(message)s"
 _RENAMED = {"asctime": "time", "process": "pid", "levelname": "level", "name": "logger"}
+
+
+def request_id_filter() -> Callable[[logging.LogRecord], bool]:
+    """A handler filter: a line written while a request is answered carries that request's id."""
+
+    def with_request_id(record: logging.LogRecord) -> bool:
+        if has_request_context():
+            record.request_id = g.get("request_id")
+        return True
+
+    return with_request_id
 
 
 def json_formatter() -> OrjsonFormatter:
@@ -33,8 +47,12 @@ class AccessLogger(Logger):  # type: ignore[misc]
         fields = {name: atoms[atom] for name, atom in _ACCESS_FIELDS.items()}
         fields["status"] = int(fields["status"])
         fields["duration_ms"] = round(request_time.total_seconds() * 1000, 3)
-        fields["request_id"] = environ.get("HTTP_X_REQUEST_ID")
+        fields["request_id"] = _response_header(resp, "x-request-id")  # the id the app chose and returned
         self.access_log.info("request", extra=fields)
+
+
+def _response_header(resp: Any, name: str) -> str | None:
+    return next((value for key, value in resp.headers if key.lower() == name), None)
 
 
 #: Access log fields and the gunicorn atoms they come from.

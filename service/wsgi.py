@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from service import create_app
+from service.app import create_app
 from service.config import SettingsError
 from service.csv_source import CsvFormatError
 

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service import create_app
+from service.app import create_app
 from service.config import Settings
 from tests.reference import DATASETS, SKIP_REASON, Dataset, Row, read_rows
 from tests.reference import SAMPLE_CSV as SAMPLE_CSV  # other test modules import it from here

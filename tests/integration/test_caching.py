@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service import create_app
+from service.app import create_app
 from service.caching import ResponseMemory
 from service.config import Settings
 from service.engine import ExpenseTable

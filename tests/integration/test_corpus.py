@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from service import create_app
+from service.app import create_app
 from service.config import Settings
 from service.csv_source import CsvFormatError
 from tests.conftest import HEADER

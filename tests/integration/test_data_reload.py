@@ -15,7 +15,7 @@ from tests.live_server import free_port, start
 
 
 def records(base: str) -> int:
-    with urllib.request.urlopen(base + "/health", timeout=5) as response:
+    with urllib.request.urlopen(base + "/health", timeout=30) as response:
         return int(json.load(response)["meta"]["records"])
 
 
@@ -32,7 +32,7 @@ def test_sighup_switches_to_a_good_file_and_keeps_serving_through_a_broken_one(t
     def load() -> None:
         while not stop.is_set():
             try:
-                with urllib.request.urlopen(base + "/expanses?sort=-amount&page[size]=5", timeout=10) as response:
+                with urllib.request.urlopen(base + "/expanses?sort=-amount&page[size]=5", timeout=30) as response:
                     statuses.append(response.status)
             except OSError as error:
                 failures.append(repr(error))

@@ -22,7 +22,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from service import gunicorn_config
+from service import gunicorn_config, handoff
 from service.config import Settings
 from service.csv_source import load_expenses
 from tests.conftest import HEADER, SAMPLE_CSV
@@ -74,7 +74,8 @@ def test_a_file_that_changes_after_it_is_read_cannot_reach_the_workers(
     """Each read of the source gives other bytes: the workers must get the bytes that were checked."""
     source = tmp_path / "expanses.csv"
     monkeypatch.setenv("EXPANSES_CSV", str(source))
-    for name in (gunicorn_config.SNAPSHOT_FD,):
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # the master's, not this process's
+    for name in (handoff.SNAPSHOT_FD, handoff.DATA_CHECK):
         monkeypatch.setenv(name, "")  # so that the variable's absence is restored after the test
         monkeypatch.delenv(name)
     with changing_file(source, [SAMPLE_CSV.read_bytes(), BROKEN, BROKEN]):
