@@ -11,7 +11,14 @@ from flask.testing import FlaskClient
 
 from service import create_app
 from service.config import Settings
+from tests import hypothesis_profiles
 from tests.reference import REFERENCE_CSV, SKIP_REASON, Row, read_rows
+
+# --- Hypothesis profile (separate from the fixtures below) ---------------------------------------
+# Loaded here, before pytest imports any test module: each test's @settings inherits from it.
+# Deterministic unless HYPOTHESIS_PROFILE=explore (`make explore`); see tests/hypothesis_profiles.py.
+hypothesis_profiles.load()
+# --------------------------------------------------------------------------------------------------
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_CSV = REPO / "data" / "expanses.csv"
