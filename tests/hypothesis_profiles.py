@@ -10,6 +10,11 @@ The profile is chosen by the environment variable `HYPOTHESIS_PROFILE` (default
 `deterministic`) and loaded by tests/conftest.py before any test module is imported, because a
 test's `@settings(...)` takes the values it does not name from the profile loaded at that moment.
 schemathesis 4 reads the same decorator, so its tests follow the profile too.
+
+"The same cases" holds for the same command on the same code: Hypothesis also draws constants
+found in the project's imported modules, so another selection of tests (one file instead of the
+whole suite) or a changed module can give a somewhat different set. To replay a failure
+anywhere, use the `@reproduce_failure(...)` line it prints.
 """
 
 from __future__ import annotations
