@@ -22,7 +22,7 @@ CI_TOOLS_STAMP := $(VENV)/.ci-tools-installed
 BENCH_VENV := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
-.PHONY: soak run test test-docker lint typecheck pytest contract fmt sample bench bench-smoke bench-workers profile bench-engines wrk chromium nginx clean
+.PHONY: soak run test test-docker lint typecheck pytest contract explore fmt sample bench bench-smoke bench-workers profile bench-engines wrk chromium nginx clean
 
 run: $(RUNTIME_STAMP)
 	$(BIN)/gunicorn -c python:service.gunicorn_config
@@ -51,6 +51,11 @@ $(CI_TOOLS_STAMP): docker/requirements-ci.txt | $(VENV)/bin/python
 # The contract suite alone, against API_BASE_URL when set (else a gunicorn started by the tests).
 contract: $(DEV_STAMP) $(JS_STAMP) chromium
 	$(BIN)/pytest tests/contract
+
+# Bug hunting: the Hypothesis and schemathesis tests with new random cases each run and ten times the
+# examples (make test generates the same cases every run; tests/hypothesis_profiles.py). API_BASE_URL works here too.
+explore: $(DEV_STAMP)
+	HYPOTHESIS_PROFILE=explore $(BIN)/pytest -m hypothesis
 
 $(JS_STAMP): $(JS_CLIENT)/package.json $(JS_CLIENT)/package-lock.json
 	cd $(JS_CLIENT) && npm ci --no-audit --no-fund

@@ -47,8 +47,11 @@ def main(argv: list[str] | None = None) -> int:
         load.start()
         sample = [str(BENCH_BIN / "py-spy"), "record", "--pid", str(worker), "--duration", str(args.seconds)]
         sample += ["--rate", "500", "--format", "raw", "--nonblocking", "-o", str(stacks)]
-        subprocess.run(sample, check=True, capture_output=True)
-        load.join()
+        # py-spy stops after --duration and wrk after its seconds: both get a minute more, then fail.
+        subprocess.run(sample, check=True, capture_output=True, timeout=args.seconds + 60)
+        load.join(timeout=60)
+        if load.is_alive():
+            raise RuntimeError(f"wrk still running 60 s after py-spy's {args.seconds} s of samples")
     finally:
         server.stop()
     print(_summary(stacks.read_text(), args.top))

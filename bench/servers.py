@@ -40,7 +40,7 @@ class Running:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+            self.process.wait(timeout=10)
 
 
 def free_port() -> int:

@@ -4,14 +4,17 @@ Why: a read-only service can still leak, hang or drop requests; this drives it f
 time and reports what it served, what failed, latency, and each worker's memory at start and
 end. Optional faults: SIGKILL one worker mid-load (the master must replace it), replace the
 data file with its first half and SIGHUP the master mid-load (no request may fail; the new
-rows must be served), and SIGTERM at the end while requests are in flight (they must complete).
+rows must be served), and SIGTERM at the end while requests are in flight (those the workers
+hold must complete; connections still queued in the listen backlog are reset, and counted).
 Usage:
 
     python bench/soak.py [--csv FILE] [--seconds 60] [--concurrency 32] [--kill-worker-at 20]
                          [--reload-at 40] [--json OUT]
 
 Exit status 1 when an unexpected status is seen, a worker's RSS grew by 10% or more (workers
-alive at both ends of the run), or the reloaded data is not what is served.
+alive at both ends of the run), or the reloaded data is not what is served. Every wait has a
+deadline (`SoakError` naming what did not happen): gunicorn listening, its workers up, a killed
+or reloaded worker replaced, the client threads done, the master gone after SIGTERM.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +50,36 @@ MIX = [
     ("/expanses?sort=nope", 400),
     ("/expanses/0", 404),
 ]
+
+
+#: Deadlines, in seconds, for what the soak waits on.
+START_SECONDS = 60  # gunicorn listening and all its workers up
+SETTLE_SECONDS = 60  # a killed or reloaded worker replaced (graceful_timeout is 30 s)
+CLIENT_GRACE_SECONDS = 30  # client threads done after their end time (a request's own timeout is 10 s)
+EXIT_SECONDS = 60  # the master gone after SIGTERM
+
+
+class SoakError(RuntimeError):
+    """Something the soak waited for did not happen before its deadline."""
+
+
+def wait_until(condition: Callable[[], bool], seconds: float, failure: Callable[[], str]) -> None:
+    """Poll `condition` until it holds; after `seconds`, raise SoakError with `failure()` (called then)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SoakError(f"{failure()} (waited {seconds:g} s)")
+        time.sleep(0.1)
+
+
+def join_all(threads: list[threading.Thread], seconds: float, what: str) -> None:
+    """Join `threads` within `seconds` in all; raise SoakError naming `what` if any is still running."""
+    deadline = time.monotonic() + seconds
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    running = sum(thread.is_alive() for thread in threads)
+    if running:
+        raise SoakError(f"{running} of {len(threads)} {what} still running (waited {seconds:g} s)")
 
 
 @dataclass
@@ -75,9 +109,10 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def drive(port: int, records: int, until: float, tally: Tally, seed: int) -> None:
+def drive(port: int, records: int, until: float, tally: Tally, seed: int, stop: threading.Event | None = None) -> None:
+    """Send the mix until `until` (or until `stop` is set), one request at a time."""
     rng = random.Random(seed)
-    while time.monotonic() < until:
+    while time.monotonic() < until and not (stop and stop.is_set()):
         path, expected = rng.choice(MIX)
         path = path.replace("{id}", str(rng.randint(1, max(1, records))))
         start = time.perf_counter()
@@ -122,7 +157,7 @@ def run(
             stderr=subprocess.STDOUT,
         )
         try:
-            return _measure(server, port, csv, seconds, concurrency, kill_at, workers, reload_at)
+            return _measure(server, port, csv, seconds, concurrency, kill_at, workers, reload_at, log)
         finally:
             if server.poll() is None:
                 server.kill()
@@ -138,18 +173,23 @@ def _measure(
     kill_at: float | None,
     workers: int,
     reload_at: float | None,
+    log: Path,
 ) -> dict[str, object]:
-    deadline = time.monotonic() + 60
-    while True:
+    def listening() -> bool:
+        if server.poll() is not None:
+            raise SoakError(f"gunicorn exited with code {server.returncode} before listening; see {log}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
+                return True
         except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start") from None
-            time.sleep(0.2)
-    while len(worker_pids(server.pid)) < workers:
-        time.sleep(0.1)
+            return False
+
+    wait_until(listening, START_SECONDS, lambda: f"gunicorn not listening on port {port}; see {log}")
+    wait_until(
+        lambda: len(worker_pids(server.pid)) >= workers,
+        START_SECONDS,
+        lambda: f"gunicorn has workers {worker_pids(server.pid)}, not {workers}; see {log}",
+    )
     with csv.open(encoding="utf-8") as handle:
         records = max(0, sum(1 for _ in handle) - 1)
     if reload_at is not None:
@@ -159,39 +199,68 @@ def _measure(
     start_rss = {pid: rss_mb(pid) for pid in worker_pids(server.pid)}
     tally = Tally()
     until = time.monotonic() + seconds
-    threads = [threading.Thread(target=drive, args=(port, records, until, tally, n)) for n in range(concurrency)]
+    threads = [
+        threading.Thread(target=drive, args=(port, records, until, tally, n), daemon=True) for n in range(concurrency)
+    ]
     for thread in threads:
         thread.start()
     started = time.monotonic()
     killed = None
     reloaded_records = None
+    gone: set[int] = set()  # workers that must have been replaced by the end: the killed one, those before a reload
     faults = sorted((at, name) for at, name in ((kill_at, "kill"), (reload_at, "reload")) if at is not None)
     for at, name in faults:
-        time.sleep(max(0.0, started + at - time.monotonic()))
+        time.sleep(max(0.0, started + at - time.monotonic()))  # the fault's scheduled time, not a condition
         if name == "kill":
             killed = worker_pids(server.pid)[0]
             os.kill(killed, signal.SIGKILL)
+            gone.add(killed)
         else:
+            gone.update(worker_pids(server.pid))
             lines = csv.read_text(encoding="utf-8").splitlines(keepends=True)
             csv.write_text("".join(lines[: 1 + (len(lines) - 1) // 2]), encoding="utf-8")
             os.kill(server.pid, signal.SIGHUP)
             reloaded_records = (len(lines) - 1) // 2
-    for thread in threads:
-        thread.join()
+    join_all(threads, max(0.0, until - time.monotonic()) + CLIENT_GRACE_SECONDS, "client threads")
+
+    def settled() -> bool:  # as many workers as asked for, none of those killed or reloaded
+        pids = worker_pids(server.pid)
+        return len(pids) == workers and not gone.intersection(pids)
+
+    wait_until(
+        settled,
+        SETTLE_SECONDS,
+        lambda: f"gunicorn has workers {worker_pids(server.pid)}: not {workers} new ones besides {sorted(gone)}",
+    )
     served_after_reload = _served_records(port) if reloaded_records is not None else None
     end_rss = {pid: rss_mb(pid) for pid in worker_pids(server.pid)}
-    # SIGTERM with requests in flight: they must all complete.
+    # SIGTERM once 4 more clients are being answered: the requests in flight then must complete.
     drain = Tally()
+    stop = threading.Event()
     drainers = [
-        threading.Thread(target=drive, args=(port, records, time.monotonic() + 0.3, drain, 100 + n)) for n in range(4)
+        threading.Thread(
+            target=drive, args=(port, records, time.monotonic() + START_SECONDS, drain, 100 + n, stop), daemon=True
+        )
+        for n in range(4)
     ]
     for thread in drainers:
         thread.start()
-    time.sleep(0.15)
-    server.send_signal(signal.SIGTERM)
-    for thread in drainers:
-        thread.join()
-    exit_code = server.wait(timeout=60)
+    try:
+        wait_until(
+            lambda: drain.served >= len(drainers),
+            START_SECONDS,
+            lambda: f"the SIGTERM clients got {drain.served} answers, not {len(drainers)}",
+        )
+        with drain.lock:
+            served_before, failed_before = drain.served, drain.failed
+        server.send_signal(signal.SIGTERM)
+    finally:
+        stop.set()  # each client finishes the request it has in flight, then stops
+    join_all(drainers, CLIENT_GRACE_SECONDS, "SIGTERM clients")
+    try:
+        exit_code = server.wait(timeout=EXIT_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise SoakError(f"gunicorn still running {EXIT_SECONDS} s after SIGTERM; see {log}") from None
     latencies = sorted(tally.latencies_ms) or [0.0]
     growth = {pid: (end_rss[pid] - mb) / mb for pid, mb in start_rss.items() if pid in end_rss and mb}
     return {
@@ -211,7 +280,8 @@ def _measure(
         "records_expected_after_reload": reloaded_records,
         "records_served_after_reload": served_after_reload,
         "workers_after_kill": len(end_rss),
-        "sigterm_in_flight_served": drain.served,
+        "sigterm_in_flight_served": drain.served - served_before,
+        "sigterm_in_flight_failed": drain.failed - failed_before,
         "sigterm_in_flight_unexpected": drain.unexpected,
         "exit_code_after_sigterm": exit_code,
     }

@@ -106,7 +106,9 @@ def run(base_url: str, script_path: str, load: Load) -> Measure:
         script_path,
         base_url,
     ]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    # wrk stops itself after `load.seconds` (each request at most 10 s); a wrk that does not is killed, and
+    # subprocess.TimeoutExpired names the command and the deadline.
+    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=load.seconds + 60).stdout
     line = next(line for line in output.splitlines() if line.startswith("WRK_JSON "))
     raw = json.loads(line.removeprefix("WRK_JSON "))
     failures = sum(raw[key] for key in ("connect", "read", "write", "status", "timeout"))

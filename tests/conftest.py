@@ -11,8 +11,15 @@ from flask.testing import FlaskClient
 
 from service.app import create_app
 from service.config import Settings
+from tests import hypothesis_profiles
 from tests.reference import DATASETS, SKIP_REASON, Dataset, Row, read_rows
 from tests.reference import SAMPLE_CSV as SAMPLE_CSV  # other test modules import it from here
+
+# --- Hypothesis profile (separate from the fixtures below) ---------------------------------------
+# Loaded here, before pytest imports any test module: each test's @settings inherits from it.
+# Deterministic unless HYPOTHESIS_PROFILE=explore (`make explore`); see tests/hypothesis_profiles.py.
+hypothesis_profiles.load()
+# --------------------------------------------------------------------------------------------------
 
 HEADER = "departments,project_name,amount,date,member_name\n"
 

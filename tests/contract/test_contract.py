@@ -109,7 +109,10 @@ def test_head_is_get_without_a_body(base_url: str, path: str) -> None:
 def test_walking_links_next_visits_every_item_once(base_url: str, path: str, size: int) -> None:
     first = document(get(base_url, f"{path}{'&' if '?' in path else '?'}page[size]={size}"))
     count, url, seen = first["meta"]["count"], first["links"]["self"], []
+    pages = 0
     while url:
+        pages += 1
+        assert pages <= max(1, -(-count // size)), f"links.next goes on past the last page: {url}"
         body = document(requests.get(url, timeout=10))
         assert body["meta"]["count"] == count
         seen += [item["id"] for item in body["data"]]

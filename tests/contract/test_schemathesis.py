@@ -8,6 +8,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import allow_header_conformance
 
+from tests.hypothesis_profiles import examples
 from tests.live_server import REPO
 
 schema = schemathesis.openapi.from_path(REPO / "openapi.yaml")
@@ -42,6 +43,6 @@ EXCLUDED = [allow_header_conformance]
 
 
 @schema.parametrize()
-@settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_service_keeps_its_contract(case: Any, base_url: str) -> None:
     case.call_and_validate(base_url=base_url, excluded_checks=EXCLUDED, timeout=10)

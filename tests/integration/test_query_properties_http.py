@@ -6,10 +6,11 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.hypothesis_profiles import examples
 from tests.unit.test_query_properties import pairs
 
 
-@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query_pairs=pairs, path=st.sampled_from(["/expanses", "/aggregates", "/expanses/1"]))
 def test_any_parameters_are_200_or_an_error_naming_one(
     sample_app: Flask, query_pairs: list[tuple[str, str]], path: str

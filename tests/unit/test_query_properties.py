@@ -12,6 +12,7 @@ from service.errors import QueryError
 from service.fields import ATTRIBUTES, DIMENSIONS, METRICS, QUERYABLE
 from service.operators import OPERATORS
 from service.query import Query, QuerySpec, parse_query
+from tests.hypothesis_profiles import examples
 
 SPEC = QuerySpec(
     "expanses",
@@ -83,7 +84,7 @@ values = st.one_of(
 pairs = st.lists(st.tuples(names, values), max_size=8)
 
 
-@settings(max_examples=1500, deadline=None, database=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(pairs)
 def test_any_parameters_give_a_query_or_a_400_naming_a_parameter(query_pairs: list[tuple[str, str]]) -> None:
     args = MultiDict(query_pairs)
