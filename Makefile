@@ -22,7 +22,7 @@ CI_TOOLS_STAMP := $(VENV)/.ci-tools-installed
 BENCH_VENV := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
-.PHONY: soak run test test-docker lint typecheck pytest contract explore fmt sample bench bench-smoke bench-workers profile bench-engines wrk chromium nginx clean
+.PHONY: soak run test test-docker lint typecheck pytest contract explore fmt sample bench bench-smoke bench-workers bench-proxy profile bench-engines wrk chromium nginx clean
 
 run: $(RUNTIME_STAMP)
 	$(BIN)/gunicorn -c python:service.gunicorn_config
@@ -93,6 +93,10 @@ RACE ?= aggregate
 ROWS ?= 149
 profile: $(RUNTIME_STAMP) $(BENCH_STAMP) wrk
 	$(BENCH_VENV)/bin/python bench/profile.py --race $(RACE) --rows $(ROWS) --no-memory
+
+# Capacity through the proxy (nginx + 2 replicas) against gunicorn alone, for docs/scaling.md (about 5 minutes).
+bench-proxy: $(DEV_STAMP) wrk nginx
+	$(BIN)/python bench/proxy.py --json test-output/bench-proxy.json
 
 # Worker models measured for docs/decisions/0005-workers.md.
 bench-workers: $(RUNTIME_STAMP) $(BENCH_STAMP) wrk

@@ -30,10 +30,15 @@ class Server:
         env = {**os.environ, "EXPANSES_CSV": str(csv_path), "HOST": "127.0.0.1", "PORT": str(port), **(extra_env or {})}
         env["WORKERS"] = str(workers)
         command = [sys.executable, "-m", "gunicorn", "-c", "python:service.gunicorn_config"]
+        self.base = f"http://127.0.0.1:{port}"
         self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
         self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self._final_output = ""
 
     def output(self) -> str:
+        """Everything it wrote so far (after `close`, everything it wrote)."""
+        if self.log.closed:
+            return self._final_output
         self.log.seek(0)
         return self.log.read()
 
@@ -41,6 +46,7 @@ class Server:
         return self.process.wait(timeout=timeout)
 
     def close(self) -> None:
+        self._final_output = self.output()
         self.log.close()
 
     def worker_pids(self) -> set[int]:
@@ -75,16 +81,26 @@ def start(csv_path: Path, port: int, workers: int = 1, extra_env: dict[str, str]
 
 
 @contextmanager
-def running(csv_path: Path, workers: int = 1) -> Iterator[str]:
-    """The server's base URL while it runs; stopped with SIGTERM, which must exit cleanly."""
-    port = free_port()
-    server = start(csv_path, port, workers)
-    base = f"http://127.0.0.1:{port}"
+def serving(csv_path: Path, workers: int = 1) -> Iterator[Server]:
+    """A ready server (`server.base` is its URL), stopped with SIGTERM, which must exit cleanly.
+
+    Its output stays readable after the block (`server.output()`).
+    """
+    server = start(csv_path, free_port(), workers)
     try:
-        server.wait_until_ready(base)
-        yield base
+        server.wait_until_ready(server.base)
+        yield server
     finally:
-        server.process.send_signal(signal.SIGTERM)
-        assert server.wait(timeout=30) == 0, server.output()
-        assert "Traceback" not in server.output(), server.output()
+        if server.process.poll() is None:
+            server.process.send_signal(signal.SIGTERM)
+        exit_code = server.wait(timeout=30)
         server.close()
+    assert exit_code == 0, server.output()
+    assert "Traceback" not in server.output(), server.output()
+
+
+@contextmanager
+def running(csv_path: Path, workers: int = 1) -> Iterator[str]:
+    """The server's base URL while it runs (see `serving`)."""
+    with serving(csv_path, workers) as server:
+        yield server.base

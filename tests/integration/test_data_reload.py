@@ -7,11 +7,10 @@ import shutil
 import signal
 import threading
 import urllib.request
-from contextlib import closing
 from pathlib import Path
 
 from tests.conftest import HEADER, SAMPLE_CSV
-from tests.live_server import free_port, start
+from tests.live_server import serving
 
 
 def records(base: str) -> int:
@@ -22,14 +21,11 @@ def records(base: str) -> int:
 def test_sighup_switches_to_a_good_file_and_keeps_serving_through_a_broken_one(tmp_path: Path) -> None:
     data = tmp_path / "expanses.csv"
     shutil.copyfile(SAMPLE_CSV, data)
-    port = free_port()
-    server = start(data, port, workers=2)
-    base = f"http://127.0.0.1:{port}"
     statuses: list[int] = []
     failures: list[str] = []
     stop = threading.Event()
 
-    def load() -> None:
+    def load(base: str) -> None:
         while not stop.is_set():
             try:
                 with urllib.request.urlopen(base + "/expanses?sort=-amount&page[size]=5", timeout=30) as response:
@@ -37,13 +33,13 @@ def test_sighup_switches_to_a_good_file_and_keeps_serving_through_a_broken_one(t
             except OSError as error:
                 failures.append(repr(error))
 
-    with closing(server):
+    with serving(data, workers=2) as server:
+        base = server.base
+        assert records(base) == 300
+        clients = [threading.Thread(target=load, args=(base,)) for _ in range(4)]
+        for client in clients:
+            client.start()
         try:
-            server.wait_until_ready(base)
-            assert records(base) == 300
-            clients = [threading.Thread(target=load) for _ in range(4)]
-            for client in clients:
-                client.start()
             server.wait_for(lambda: len(statuses) >= 20, "answers to the load")
 
             lines = SAMPLE_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -63,14 +59,10 @@ def test_sighup_switches_to_a_good_file_and_keeps_serving_through_a_broken_one(t
             assert records(base) == 100  # the new workers serve the previous data
             answered = len(statuses)
             server.wait_for(lambda: len(statuses) >= answered + 20, "answers after the refused reload")
+        finally:
             stop.set()
             for client in clients:
                 client.join(timeout=30)
-        finally:
-            stop.set()
-            server.process.send_signal(signal.SIGTERM)
-            assert server.wait(timeout=30) == 0
-        output = server.output()
     assert failures == []
     assert statuses and set(statuses) == {200}
-    assert f"data file not reloaded, still serving the previous one: {data}, line 2: amount 'bad'" in output
+    assert f"data file not reloaded, still serving the previous one: {data}, line 2: amount 'bad'" in server.output()

@@ -26,7 +26,7 @@ from service import gunicorn_config, handoff
 from service.config import Settings
 from service.csv_source import load_expenses
 from tests.conftest import HEADER, SAMPLE_CSV
-from tests.live_server import Server, free_port, start
+from tests.live_server import Server, serving
 
 BROKEN = (HEADER + "IT,Gaama,bad,1/2/2021,Sam\n").encode()
 
@@ -99,20 +99,11 @@ def kill_every_worker(server: Server) -> set[int]:
 def test_restarted_workers_load_the_checked_copy_when_every_file_on_disk_is_gone(tmp_path: Path) -> None:
     data = tmp_path / "expanses.csv"
     shutil.copyfile(SAMPLE_CSV, data)
-    port = free_port()
-    server = start(data, port, workers=2)
-    base = f"http://127.0.0.1:{port}"
-    with contextlib.closing(server):
-        try:
-            server.wait_until_ready(base)
-            data.unlink()  # the operator moved it away
-            for leftover in Path(tempfile.gettempdir()).glob("expanses-data-*"):  # a tmp cleaner ran
-                shutil.rmtree(leftover, ignore_errors=True)
-            killed = kill_every_worker(server)
-            server.wait_for(lambda: len(server.worker_pids() - killed) == 2, "two new workers")
-            server.wait_until_ready(base)
-            assert records(base) == sample_rows()
-            assert server.process.poll() is None
-        finally:
-            server.process.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+    with serving(data, workers=2) as server:
+        data.unlink()  # the operator moved it away
+        for leftover in Path(tempfile.gettempdir()).glob("expanses-data-*"):  # a tmp cleaner ran
+            shutil.rmtree(leftover, ignore_errors=True)
+        killed = kill_every_worker(server)
+        server.wait_for(lambda: len(server.worker_pids() - killed) == 2, "two new workers")
+        server.wait_until_ready(server.base)
+        assert records(server.base) == sample_rows()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import signal
 import urllib.error
 import urllib.request
 
 from tests.conftest import SAMPLE_CSV
-from tests.live_server import free_port, start
+from tests.live_server import serving
 
 FORGED_LINE = "2026-11-27 00:00:00,000 [1] [CRITICAL] service: FORGED"
 HOSTILE_PATHS = [
@@ -21,20 +19,14 @@ HOSTILE_PATHS = [
 
 
 def test_client_controlled_text_cannot_forge_a_log_line() -> None:
-    port = free_port()
-    server = start(SAMPLE_CSV, port, workers=1)
-    base = f"http://127.0.0.1:{port}"
-    with contextlib.closing(server):
-        try:
-            server.wait_until_ready(base)
-            for path in HOSTILE_PATHS:
-                request = urllib.request.Request(base + path, headers={"User-Agent": "agent\u00e9 [CRITICAL]"})
-                with contextlib.suppress(urllib.error.HTTPError), urllib.request.urlopen(request, timeout=10):
-                    pass
-        finally:
-            server.process.send_signal(signal.SIGTERM)
-            assert server.wait(timeout=30) == 0
-        lines = [line for line in server.output().splitlines() if line.strip()]
+    with serving(SAMPLE_CSV) as server:
+        for path in HOSTILE_PATHS:
+            request = urllib.request.Request(server.base + path, headers={"User-Agent": "agent\u00e9 [CRITICAL]"})
+            try:
+                urllib.request.urlopen(request, timeout=10).close()
+            except urllib.error.HTTPError as refused:
+                refused.close()
+    lines = [line for line in server.output().splitlines() if line.strip()]
     entries = [json.loads(line) for line in lines]  # fails on any line that is not one JSON document
     assert all(isinstance(entry, dict) and {"time", "level", "logger", "message"} <= entry.keys() for entry in entries)
     assert all(entry["level"] != "CRITICAL" for entry in entries)
