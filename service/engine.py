@@ -7,14 +7,14 @@ sorting them is an integer sort and text predicates are decided once per distinc
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
 
 from service.csv_source import ExpenseColumns
 from service.fields import ATTRIBUTES, Kind
+from service.operators import OPERATORS
 from service.query import Filter, SortKey
 from service.records import Record, RecordReader
 
@@ -37,16 +37,6 @@ def _average_cents() -> pl.Expr:
 _COLUMN = {"id": "id", "amount": "cents", **{name: name for name in ATTRIBUTES if name != "amount"}}
 _TEXT_FIELDS = tuple(name for name, kind in ATTRIBUTES.items() if kind is Kind.TEXT)
 
-_OPERATIONS: dict[str, Callable[[pl.Expr, Any], pl.Expr]] = {
-    "eq": lambda column, value: column == value,
-    "ne": lambda column, value: column != value,
-    "gt": lambda column, value: column > value,
-    "gte": lambda column, value: column >= value,
-    "lt": lambda column, value: column < value,
-    "lte": lambda column, value: column <= value,
-    "in": lambda column, values: column.is_in(list(values)),
-}
-
 #: Each metric of a group as an exact integer expression (cents, or a count).
 _METRIC: dict[str, pl.Expr] = {
     "total": pl.col("total"),
@@ -55,20 +45,6 @@ _METRIC: dict[str, pl.Expr] = {
     "max": pl.col("max"),
     "average": _average_cents(),
 }
-
-#: The same operators on one text value, decided in Python over a column's distinct values
-#: (a handful per column, so this costs microseconds and no dataframe round trip).
-_TEXT_TESTS: dict[str, Callable[[str, Any], bool]] = {
-    "eq": operator.eq,
-    "ne": operator.ne,
-    "gt": operator.gt,
-    "gte": operator.ge,
-    "lt": operator.lt,
-    "lte": operator.le,
-    "in": lambda value, values: value in values,
-    "contains": lambda value, needle: needle.lower() in value.lower(),
-}
-
 
 #: Labels of the date buckets `/aggregates` groups by; they sort chronologically as text.
 _DATE_BUCKETS: dict[str, pl.Expr] = {
@@ -153,7 +129,7 @@ class ExpenseTable:
             .collect()
         )
         if group_filters:
-            groups = groups.filter([_OPERATIONS[f.operator](_METRIC[f.field], f.value) for f in group_filters])
+            groups = groups.filter([OPERATORS[f.operator].on_column(_METRIC[f.field], f.value) for f in group_filters])
         order = [key.field for key in sort] + [key for key in keys if key not in {k.field for k in sort}]
         descending = [key.descending for key in sort] + [False] * (len(order) - len(sort))
         by = [(pl.col("total") / pl.col("count")) if key == "average" else pl.col(key) for key in order]
@@ -180,8 +156,8 @@ class ExpenseTable:
         """A text condition is decided once per distinct value, then matched by membership."""
         column = _COLUMN[condition.field]
         if column not in self._categories:
-            return _OPERATIONS[condition.operator](pl.col(column), condition.value)
-        test = _TEXT_TESTS[condition.operator]
+            return OPERATORS[condition.operator].on_column(pl.col(column), condition.value)
+        test = OPERATORS[condition.operator].on_value
         matching = [value for value in self._categories[column] if test(value, condition.value)]
         return pl.col(column).is_in(matching)
 

@@ -136,8 +136,8 @@ def _parse_filter(name: str, field: str, operator: str | None, value: str, spec:
     op = OPERATORS.get(op_name)
     if op is None:
         raise QueryError(name, f"Unknown operator {op_name!r}. Operators: {', '.join(OPERATORS)}.")
-    if kind not in op.kinds:
-        raise QueryError(name, f"Operator {op_name!r} does not apply to {field!r}; it works on text fields only.")
+    if not op.applies_to(kind):
+        raise QueryError(name, f"Operator {op_name!r} does not apply to {field!r}; it works on {op.kinds_text()}.")
     if not value:
         raise QueryError(name, f"{name} needs a value.")
     if not op.takes_list:
