@@ -59,6 +59,18 @@ OPERATORS: dict[str, Operator] = {
         lambda value, values: value in values,
         takes_list=True,
     ),
+    "nin": Operator(
+        "is none of (comma-separated, at most 100)",
+        lambda column, values: ~column.is_in(list(values)),
+        lambda value, values: value not in values,
+        takes_list=True,
+    ),
+    "starts_with": Operator(
+        "starts with (case-sensitively)",
+        lambda column, prefix: column.cast(pl.String).str.starts_with(prefix),
+        lambda value, prefix: value.startswith(prefix),
+        kinds=_TEXT,
+    ),
     "contains": Operator(
         "contains, case-insensitively",
         lambda column, needle: column.cast(pl.String).str.to_lowercase().str.contains(needle.lower(), literal=True),

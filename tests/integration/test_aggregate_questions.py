@@ -83,6 +83,14 @@ def test_in_lists_exact_amounts(client: FlaskClient, rows: list[Row]) -> None:
     assert {(g["attributes"]["member_name"], g["attributes"]["currency"]) for g in body["data"]} == kept
 
 
+def test_nin_excludes_exact_amounts(client: FlaskClient, rows: list[Row]) -> None:
+    groups = expected_groups(rows, ["member_name"])
+    excluded = sorted({metrics["max"] for metrics in groups.values()})[:2]
+    body = fetch(client, f"group_by=member_name&filter[max][nin]={','.join(str(v) for v in excluded)}")
+    kept = {key for key, metrics in groups.items() if metrics["max"] not in excluded}
+    assert {(g["attributes"]["member_name"], g["attributes"]["currency"]) for g in body["data"]} == kept
+
+
 def test_a_filter_that_keeps_no_group_has_empty_totals(client: FlaskClient) -> None:
     body = fetch(client, "group_by=departments&filter[count][gt]=1000000000")
     assert (body["data"], body["meta"]["count"], body["meta"]["grand_totals"]) == ([], 0, [])
