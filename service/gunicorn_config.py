@@ -8,8 +8,11 @@ service starts the same way on a laptop and in Docker. Used as
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -71,20 +74,14 @@ logconfig_dict = {
 control_socket_disable = True
 
 
-# Data reloads. Workers never read EXPANSES_CSV directly: the master copies it into a file
-# with no name (nothing can delete or change it), has that copy checked in a child process
-# (a huge or broken file never costs the master memory), and hands the checked copy to every
-# worker it forks as an open file descriptor (SNAPSHOT_FD). The bytes checked are the bytes
-# served, and a worker restarted later (a timeout, a crash) reads the same copy. On SIGHUP the master does
-# the same with the file as it is then: a servable replacement becomes the new copy; a broken
-# one is logged and new workers keep the previous copy, so the service keeps serving.
-
-
 # Metrics: workers share their values through files in one directory (prometheus_client's
 # multiprocess mode, service/metrics.py), named before any worker imports the client; an
-# operator may choose it (PROMETHEUS_MULTIPROC_DIR), else the master makes a private one.
+# operator may choose it (PROMETHEUS_MULTIPROC_DIR), else the master makes a private one,
+# and makes it again before each fork if a cleaner removed it.
 _METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 _OWN_METRICS_DIR = "EXPANSES_OWN_METRICS_DIR"
+# Workers' heartbeat files, where tmp cleaners do not reach (a vanished $TMPDIR stopped the master).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 
 def on_starting(server: Any) -> None:
@@ -99,6 +96,10 @@ def on_reload(server: Any) -> None:
     _activate(server, reloading=True)
 
 
+def pre_fork(server: Any, worker: Any) -> None:
+    os.makedirs(os.environ[_METRICS_DIR], mode=0o700, exist_ok=True)
+
+
 def child_exit(server: Any, worker: Any) -> None:
     """A worker is gone: its gauges stop counting as live (its counters stay in the sums)."""
     from prometheus_client import multiprocess  # here, in the master, only once the directory is set
@@ -111,23 +112,39 @@ def on_exit(server: Any) -> None:
         shutil.rmtree(os.environ[_OWN_METRICS_DIR], ignore_errors=True)
 
 
+# Data. Workers never read EXPANSES_CSV: the master copies it into a sealed file with no name
+# (nothing can delete or change it), has that copy checked in a child process (a huge or
+# broken file never costs the master memory, and a check that hangs is stopped), and hands the
+# checked copy to every worker it forks as an open descriptor (SNAPSHOT_FD). So the bytes
+# checked are the bytes served, and a worker restarted later (a timeout, a crash) reads the same
+# copy. At start, a file that cannot be served stops the service with the reason. On SIGHUP the
+# master does the same with the file as it is then: a servable replacement becomes the new copy;
+# anything else is logged and new workers keep the previous copy, so the service keeps serving.
+_CHECK_SECONDS = 600
+
+
 def _activate(server: Any, reloading: bool) -> None:
     source = os.environ.get("EXPANSES_CSV", "data/expanses.csv")
     try:
-        snapshot = _unnamed_copy(source)
+        snapshot = _sealed_copy(source)
     except OSError as error:
-        _not_switched(server, reloading, f"{source}: cannot read the file: {error.strerror}")
+        _refuse(server, reloading, f"{source}, line 0: cannot read the file: {error.strerror}")
         return
-    check = subprocess.run(
-        [sys.executable, "-m", "service.check_csv", source, "--snapshot-fd", str(snapshot)],
-        pass_fds=(snapshot,),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if check.returncode != 0:
+    try:
+        check = subprocess.run(
+            [sys.executable, "-m", "service.check_csv", source, "--snapshot-fd", str(snapshot)],
+            pass_fds=(snapshot,),
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=_CHECK_SECONDS,
+        )
+        reason = check.stderr.strip() if check.returncode else ""
+    except (OSError, subprocess.SubprocessError) as error:  # no interpreter, no fork, or a hung check
+        reason = f"{source}: the check could not run: {error}"
+    if reason:
         os.close(snapshot)
-        _not_switched(server, reloading, check.stderr.strip())
+        _refuse(server, reloading, reason)
         return
     previous = os.environ.get(SNAPSHOT_FD) if reloading else None  # at start, any value is not ours
     os.environ[SNAPSHOT_FD] = str(snapshot)
@@ -137,24 +154,35 @@ def _activate(server: Any, reloading: bool) -> None:
     server.log.info("serving %s", check.stdout.strip())
 
 
-def _not_switched(server: Any, reloading: bool, reason: str) -> None:
-    """A reload keeps the previous copy; at start, workers read the file themselves and stop with the reason."""
-    if reloading and SNAPSHOT_FD in os.environ:
-        server.log.error("data file not reloaded, still serving the previous one: %s", reason)
-        os.environ[DATA_CHECK] = f"refused {time.time()}"
+def _refuse(server: Any, reloading: bool, reason: str) -> None:
+    """A reload keeps the previous copy; at start there is none, so the service stops with the reason."""
+    if not reloading:
+        server.log.critical("cannot serve the data file: %s", reason)
+        raise SystemExit(3)
+    server.log.error("data file not reloaded, still serving the previous one: %s", reason)
+    os.environ[DATA_CHECK] = f"refused {time.time()}"
 
 
-def _unnamed_copy(source: str) -> int:
-    """A descriptor of a private copy of `source` that has no name in any directory."""
-    if hasattr(os, "memfd_create"):
-        descriptor = os.memfd_create("expanses-data")
-    else:  # not Linux: an unlinked temporary file
-        descriptor, name = tempfile.mkstemp(prefix="expanses-data-")
-        os.unlink(name)
+def _sealed_copy(source: str) -> int:
+    """A descriptor of a private, read-only copy of the regular file `source`, with no name in any directory."""
+    original = os.open(source, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO here must not block the master
     try:
-        with open(source, "rb") as original, open(descriptor, "wb", closefd=False) as copy:
-            shutil.copyfileobj(original, copy, 1 << 20)
-    except OSError:
-        os.close(descriptor)
-        raise
-    return descriptor
+        if not stat.S_ISREG(os.fstat(original).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        if hasattr(os, "memfd_create"):
+            copy = os.memfd_create("expanses-data", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+        else:  # not Linux: an unlinked temporary file
+            copy, name = tempfile.mkstemp(prefix="expanses-data-")
+            os.unlink(name)
+        try:
+            with open(original, "rb", closefd=False) as reader, open(copy, "wb", closefd=False) as writer:
+                shutil.copyfileobj(reader, writer, 1 << 20)
+            if hasattr(fcntl, "F_ADD_SEALS"):  # Linux: not even a process of the same user can change it now
+                seals = fcntl.F_SEAL_WRITE | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL
+                fcntl.fcntl(copy, fcntl.F_ADD_SEALS, seals)
+        except OSError:
+            os.close(copy)
+            raise
+        return copy
+    finally:
+        os.close(original)

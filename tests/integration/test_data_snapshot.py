@@ -12,13 +12,12 @@ import logging
 import os
 import shutil
 import signal
+import subprocess
 import tempfile
-import threading
-import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -26,7 +25,7 @@ from service import gunicorn_config, handoff
 from service.config import Settings
 from service.csv_source import load_expenses
 from tests.conftest import HEADER, SAMPLE_CSV
-from tests.live_server import Server, serving
+from tests.live_server import Server, free_port, serving, start
 
 BROKEN = (HEADER + "IT,Gaama,bad,1/2/2021,Sam\n").encode()
 
@@ -40,52 +39,34 @@ def records(base: str) -> int:
         return int(json.load(response)["meta"]["records"])
 
 
-@contextlib.contextmanager
-def changing_file(path: Path, contents: list[bytes]) -> Iterator[None]:
-    """A named pipe at `path` that gives the next of `contents` each time it is opened for reading."""
-    os.mkfifo(path)
-
-    def serve() -> None:
-        for content in contents:
-            with contextlib.suppress(BrokenPipeError), path.open("wb") as pipe:  # waits for a reader
-                pipe.write(content)
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:  # until that reader is gone, so the next open gets the next
-                try:
-                    os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
-                except OSError:  # ENXIO: nobody has the pipe open for reading
-                    break
-                time.sleep(0.01)
-
-    writer = threading.Thread(target=serve, daemon=True)
-    writer.start()
-    try:
-        yield
-    finally:
-        for _ in contents:  # unblock a writer still waiting for a reader
-            with contextlib.suppress(OSError):
-                os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
-        writer.join(timeout=5)
-
-
-def test_a_file_that_changes_after_it_is_read_cannot_reach_the_workers(
+def test_a_file_replaced_right_after_its_check_cannot_reach_the_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each read of the source gives other bytes: the workers must get the bytes that were checked."""
+    """The file is replaced by a broken one the moment the check has passed: workers still get the checked bytes."""
     source = tmp_path / "expanses.csv"
+    shutil.copyfile(SAMPLE_CSV, source)
     monkeypatch.setenv("EXPANSES_CSV", str(source))
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # the master's, not this process's
     for name in (handoff.SNAPSHOT_FD, handoff.DATA_CHECK):
         monkeypatch.setenv(name, "")  # so that the variable's absence is restored after the test
         monkeypatch.delenv(name)
-    with changing_file(source, [SAMPLE_CSV.read_bytes(), BROKEN, BROKEN]):
-        gunicorn_config.on_starting(SimpleNamespace(log=logging.getLogger("test.master")))
+
+    def check_then_replace(*args: Any, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        checked = subprocess.run(*args, **kwargs)
+        source.write_bytes(BROKEN)
+        return checked
+
+    monkeypatch.setattr(gunicorn_config, "subprocess", SimpleNamespace(run=check_then_replace, **_ERRORS))
+    gunicorn_config.on_starting(SimpleNamespace(log=logging.getLogger("test.master")))
     settings = Settings.from_env()  # what a worker forked now would read
-    assert settings.snapshot_fd is not None
+    assert settings.snapshot_fd is not None and source.read_bytes() == BROKEN
     try:
         assert len(load_expenses(settings.csv_path, settings.snapshot_fd)) == sample_rows()
     finally:
         os.close(settings.snapshot_fd)
+
+
+_ERRORS = {"SubprocessError": subprocess.SubprocessError}
 
 
 def kill_every_worker(server: Server) -> set[int]:
@@ -105,5 +86,75 @@ def test_restarted_workers_load_the_checked_copy_when_every_file_on_disk_is_gone
             shutil.rmtree(leftover, ignore_errors=True)
         killed = kill_every_worker(server)
         server.wait_for(lambda: len(server.worker_pids() - killed) == 2, "two new workers")
+        server.wait_until_ready(server.base)
+        assert records(server.base) == sample_rows()
+
+
+def snapshot_path(server: Server) -> Path:
+    """The master's open descriptor of its copy, as /proc shows it (`/memfd:expanses-data`)."""
+    for link in Path(f"/proc/{server.process.pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            if os.readlink(link).startswith("/memfd:expanses-data"):
+                return link
+    raise AssertionError("the master holds no copy of the data")
+
+
+def test_the_masters_copy_cannot_be_changed_even_by_its_own_user(tmp_path: Path) -> None:
+    data = tmp_path / "expanses.csv"
+    shutil.copyfile(SAMPLE_CSV, data)
+    with serving(data, workers=1) as server:
+        descriptor = os.open(snapshot_path(server), os.O_WRONLY)
+        try:
+            with pytest.raises(PermissionError):
+                os.write(descriptor, BROKEN)
+            with pytest.raises(PermissionError):
+                os.ftruncate(descriptor, 10)
+        finally:
+            os.close(descriptor)
+        killed = kill_every_worker(server)
+        server.wait_for(lambda: len(server.worker_pids() - killed) == 1, "a new worker")
+        server.wait_until_ready(server.base)
+        assert records(server.base) == sample_rows()
+
+
+@pytest.mark.parametrize("kind", ["named pipe", "directory", "missing"])
+def test_a_reload_from_something_that_is_not_a_file_keeps_the_master_serving(tmp_path: Path, kind: str) -> None:
+    data = tmp_path / "expanses.csv"
+    shutil.copyfile(SAMPLE_CSV, data)
+    with serving(data, workers=1) as server:
+        data.unlink()
+        if kind == "named pipe":
+            os.mkfifo(data)  # opening it for reading would wait for a writer forever
+        elif kind == "directory":
+            data.mkdir()
+        old_workers = server.worker_pids()
+        server.process.send_signal(signal.SIGHUP)
+        server.wait_for(lambda: "data file not reloaded" in server.output(), "the refusal")
+        server.wait_for(lambda: not server.worker_pids() & old_workers, "replacement of the worker")
+        server.wait_until_ready(server.base)
+        assert records(server.base) == sample_rows()
+        if kind == "directory":
+            data.rmdir()  # the server's own stop must not trip on it
+
+
+def test_a_start_from_a_named_pipe_stops_at_once_with_the_reason(tmp_path: Path) -> None:
+    fifo = tmp_path / "expanses.csv"
+    os.mkfifo(fifo)
+    server = start(fifo, free_port())
+    with contextlib.closing(server):
+        assert server.wait(timeout=60) != 0
+        assert f"cannot serve the data file: {fifo}, line 0: cannot read the file: not a regular file" in (
+            server.output()
+        )
+
+
+def test_workers_restart_when_the_metrics_directory_was_removed(tmp_path: Path) -> None:
+    with serving(SAMPLE_CSV, workers=1) as server:
+        [worker] = server.worker_pids()
+        files = [os.readlink(link) for link in Path(f"/proc/{worker}/fd").iterdir()]
+        [directory] = {str(Path(name).parent) for name in files if "/expanses-metrics-" in name}
+        shutil.rmtree(directory)  # a tmp cleaner ran
+        killed = kill_every_worker(server)
+        server.wait_for(lambda: len(server.worker_pids() - killed) == 1, "a new worker")
         server.wait_until_ready(server.base)
         assert records(server.base) == sample_rows()
