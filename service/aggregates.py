@@ -18,6 +18,7 @@ from service.data_layer import TableDataLayer
 from service.engine import Group
 from service.errors import QueryError
 from service.fields import METRICS
+from service.money import money
 from service.query import Query, QuerySpec, parse_query
 
 
@@ -64,9 +65,9 @@ def money_metrics(group: Group) -> dict[str, Any]:
     dimensions = {name: value for name, value in group.items() if name not in METRICS}
     return {
         **dimensions,
-        "total": total / 100,
+        "total": money(total),
         "count": count,
-        "average": int(average_cents) / 100,
-        "min": group["min"] / 100,
-        "max": group["max"] / 100,
+        "average": money(int(average_cents)),
+        "min": money(group["min"]),
+        "max": money(group["max"]),
     }

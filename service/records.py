@@ -14,6 +14,8 @@ from typing import Any
 
 import polars as pl
 
+from service.money import money
+
 Record = dict[str, Any]
 
 #: The text attributes, each read as a code into its distinct values.
@@ -45,7 +47,7 @@ class RecordReader:
             "id": expanse_id,
             "departments": values["departments"][codes["departments"][row]],
             "project_name": values["project_name"][codes["project_name"][row]],
-            "amount": self._cents[row] / 100,
+            "amount": money(self._cents[row]),
             "currency": values["currency"][codes["currency"][row]],
             "date": values["date"][codes["date"][row]],
             "member_name": values["member_name"][codes["member_name"][row]],
