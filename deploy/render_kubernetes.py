@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,12 @@ def rendered() -> dict[Path, str]:
 
 
 def main() -> int:
+    # The same check the gunicorn master runs at start: a file it would refuse never reaches a pod.
+    check = subprocess.run(
+        [sys.executable, "-m", "service.check_csv", str(DATA_FILE)], cwd=REPO, check=False, timeout=600
+    )
+    if check.returncode != 0:
+        return check.returncode
     for path, text in rendered().items():
         if not path.exists() or path.read_text("utf-8") != text:
             path.write_text(text, encoding="utf-8")
