@@ -6,6 +6,9 @@ an unknown or misspelled field is an error); no cluster runs these manifests her
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -242,3 +245,47 @@ def test_the_disruption_budget_leaves_a_pod_serving() -> None:
     assert pdb["selector"]["matchLabels"].items() <= labels.items()
     assert pdb.get("maxUnavailable") == 1 or pdb.get("minAvailable", 0) >= 1
     assert only("HorizontalPodAutoscaler")["spec"]["minReplicas"] >= 2
+
+
+KUBECTL_MISSING = "kubectl is not installed (its kustomize builds the -k variants)"
+
+
+def kustomize(directory: Path) -> list[dict[str, Any]]:
+    """`kubectl kustomize DIRECTORY` (offline: kustomize needs no cluster), as documents."""
+    kubectl = shutil.which("kubectl")
+    assert kubectl is not None, KUBECTL_MISSING
+    build = subprocess.run([kubectl, "kustomize", str(directory)], capture_output=True, text=True, timeout=60)
+    assert build.returncode == 0, build.stderr
+    return [document for document in yaml.safe_load_all(build.stdout) if document is not None]
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason=KUBECTL_MISSING)
+def test_apply_k_builds_the_same_resources_as_apply_f() -> None:
+    def key(document: dict[str, Any]) -> str:
+        return f"{document['kind']}/{document['metadata']['name']}"
+
+    built = sorted(kustomize(MANIFESTS), key=key)
+    assert built == sorted((document for _, document in documents()), key=key)
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason=KUBECTL_MISSING)
+def test_the_documented_overlay_gives_each_data_version_a_configmap_of_its_own(tmp_path: Path) -> None:
+    """docs/kubernetes.md's kustomize overlay: a hashed ConfigMap name, and the Deployment names it."""
+    text = (REPO / "docs" / "kubernetes.md").read_text(encoding="utf-8")
+    start = text.index("# kustomization.yaml, beside expanses.csv")
+    overlay = textwrap.dedent(text[text.rindex("\n", 0, start) + 1 : text.index("```", start)])
+    shutil.copytree(MANIFESTS, tmp_path / "deploy" / "kubernetes")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "kustomization.yaml").write_text(overlay, encoding="utf-8")
+    new_data = "departments,project_name,amount,date,member_name\nIT,X,1.00€,1/2/2024,Sam\n"
+    (tmp_path / "data" / "expanses.csv").write_text(new_data, encoding="utf-8")
+    built = kustomize(tmp_path / "data")
+    configmaps = {d["metadata"]["name"]: d for d in built if d["kind"] == "ConfigMap"}
+    [data_name] = [name for name in configmaps if name.startswith("expanses-data-file-")]
+    assert "expanses-data" not in configmaps
+    assert configmaps[data_name]["data"] == {"expanses.csv": new_data}
+    [deployment] = [d for d in built if d["kind"] == "Deployment"]
+    volumes = {v["name"]: v for v in deployment["spec"]["template"]["spec"]["volumes"]}
+    assert volumes["data"]["configMap"]["name"] == data_name
+    for document in built:
+        validate(document)
