@@ -22,7 +22,7 @@ CI_TOOLS_STAMP := $(VENV)/.ci-tools-installed
 BENCH_VENV := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
-.PHONY: soak run test test-docker lint typecheck pytest contract explore fmt sample bench bench-smoke bench-workers bench-proxy profile bench-engines wrk chromium nginx clean
+.PHONY: k8s-manifests soak run test test-docker lint typecheck pytest contract explore fmt sample bench bench-smoke bench-workers bench-proxy profile bench-engines wrk chromium nginx clean
 
 run: $(RUNTIME_STAMP)
 	$(BIN)/gunicorn -c python:service.gunicorn_config
@@ -111,9 +111,15 @@ $(BENCH_STAMP): bench/requirements-race.txt
 wrk:
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 
+# deploy/kubernetes/: the data and nginx ConfigMaps and the Deployment's checksum annotations,
+# from data/expanses.csv and docker/nginx/ (tests/unit/test_kubernetes_manifests.py checks them).
+k8s-manifests: $(RUNTIME_STAMP)
+	$(BIN)/python -m deploy.render_kubernetes
+
 # The committed sample: 300 rows, seed 7.
 sample: $(RUNTIME_STAMP)
 	$(BIN)/python data/generate.py --rows 300 --seed 7 --out data/expanses.csv
+	$(BIN)/python -m deploy.render_kubernetes
 
 # Engine timings behind docs/decisions/0001-engine.md and docs/performance.md (1,000,000 generated rows, never committed).
 bench-engines: $(DEV_STAMP)
