@@ -58,7 +58,9 @@ def _docs_asset(asset: str) -> Response:
         name = _OUR_FILES[asset]
         mimetype = "text/html" if name.endswith(".html") else "text/javascript"
         return _with_csp(Response(current_app.extensions["docs_page"][name], mimetype=mimetype))
-    return _with_csp(send_from_directory(_SWAGGER_UI, asset))
+    # Not conditional here: validators and 304s are the caching layer's, as on every other path
+    # (Werkzeug's own answered a failed If-Match with a 412 carrying the whole file).
+    return _with_csp(send_from_directory(_SWAGGER_UI, asset, conditional=False, etag=False))
 
 
 def _with_csp(response: Response) -> Response:

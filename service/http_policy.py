@@ -7,6 +7,8 @@ headers every response carries (nosniff, CORS for any origin, no credentials) in
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
@@ -31,6 +33,8 @@ WRITE_METHODS = frozenset({"POST", "PATCH", "DELETE"})
 #: distinct ones `/aggregates` accepts, each at most once).
 MAX_QUERY_LENGTH = 8000
 MAX_PARAMETERS = 200
+_HOST_AND_PORT = re.compile(r"(?P<name>\[[^\]]*\]|[^:\[\]]*)(?::(?P<port>[0-9]{1,5}))?")
+_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 #: Media type parameters JSON:API allows; we support no extensions, so `ext` must be empty.
 _ALLOWED_PARAMETERS = frozenset({"ext", "profile"})
 
@@ -45,6 +49,7 @@ def add_headers(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Access-Control-Allow-Origin"] = "*"
     if request.method == "OPTIONS":
+        del response.headers["Content-Type"]  # an empty answer has no media type (Flask's default said text/html)
         response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
         response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
         response.headers["Access-Control-Max-Age"] = "600"
@@ -53,7 +58,7 @@ def add_headers(response: Response) -> Response:
 
 def check_request() -> None:
     """Refuse a malformed Host (400), writes on existing paths (403), then bad Content-Type (415) or Accept (406)."""
-    if not request.host:  # Werkzeug leaves it empty when the header's characters are not a host[:port]
+    if not _is_host(request.host):
         raise ApiError(
             f"The Host header {request.headers.get('Host', '')!r} is not a host name or address with an optional port.",
             header="Host",
@@ -76,6 +81,25 @@ def check_request() -> None:
             f"accept {JSONAPI_MEDIA_TYPE} without parameters (or application/json).",
             header="Accept",
         )
+
+
+def _is_host(host: str) -> bool:
+    """A DNS name (labels of letters, digits and inner hyphens), an IPv4 or a bracketed IPv6 address, and a port.
+
+    Werkzeug checks the characters only (and empties a Host it cannot read); links are built
+    from it, so `-`, `a..b` or `[:::::]` must not get through.
+    """
+    match = _HOST_AND_PORT.fullmatch(host)
+    if match is None or (match["port"] is not None and not 0 < int(match["port"]) < 65536):
+        return False
+    name = match["name"]
+    if name.startswith("["):
+        try:
+            ipaddress.IPv6Address(name[1:-1])
+        except ValueError:
+            return False
+        return True
+    return 0 < len(name) <= 253 and all(_LABEL.fullmatch(label) for label in name.split("."))
 
 
 def _check_query_size() -> None:

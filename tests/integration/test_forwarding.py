@@ -55,3 +55,10 @@ def test_scheme_headers_from_an_untrusted_client_are_ignored(base: str, headers:
     status, content_type, document = get(base, "/expanses/1", headers)
     assert (status, content_type) == (200, "application/vnd.api+json")
     assert document["data"]["links"]["self"] == f"{base}/expanses/1"  # type: ignore[index]
+
+
+@pytest.mark.parametrize("host", ["[:::::]", "[::1.2.3.4.5.6.7]:65535", "[::1"])
+def test_a_bracketed_host_that_is_no_ipv6_address_is_a_400_naming_the_header(base: str, host: str) -> None:
+    status, content_type, document = get(base, "/expanses/1", {"Host": host})
+    assert (status, content_type) == (400, "application/vnd.api+json")
+    assert document["errors"][0]["source"] == {"header": "Host"}  # type: ignore[index]

@@ -31,8 +31,11 @@ def test_no_files_are_served_outside_the_docs_page(sample_client: FlaskClient, p
     error(sample_client.get(path), 404)
 
 
-MALFORMED_HOSTS = ["a b", 'x"y', "x/y", "x<y>", "x:port", "[::1", "x:1:2", "x:70000", "", "a\tb", "my_host"]
-WELL_FORMED_HOSTS = ["localhost", "api.example.com:8443", "127.0.0.1:8000", "[::1]:8000", "API.Example.com"]
+MALFORMED_HOSTS = [
+    *("a b", 'x"y', "x/y", "x<y>", "x:port", "[::1", "x:1:2", "x:70000", "", "a\tb", "my_host"),
+    *("-", "a..b", ".", "-a.b", "a-.b", "x:0", "a" * 64 + ".b"),  # bad brackets: test_forwarding.py (live)
+]
+WELL_FORMED_HOSTS = ["localhost", "api.example.com:8443", "127.0.0.1:8000", "[::1]:8000", "API.Example.com", "0", "a-b"]
 
 
 @pytest.mark.parametrize("host", MALFORMED_HOSTS)
@@ -47,3 +50,14 @@ def test_well_formed_hosts_name_every_link(sample_client: FlaskClient, host: str
     response = sample_client.get("/expanses/1", headers={"Host": host})
     assert response.status_code == 200 and response.json is not None
     assert response.json["data"]["links"]["self"] == f"http://{host}/expanses/1"
+
+
+def test_an_options_answer_has_no_media_type(sample_client: FlaskClient) -> None:
+    response = sample_client.options("/expanses")
+    assert response.status_code == 200 and response.data == b""
+    assert "Content-Type" not in response.headers
+
+
+def test_a_failed_if_match_on_a_docs_asset_is_not_the_asset(sample_client: FlaskClient) -> None:
+    with sample_client.get("/docs/swagger-ui.css", headers={"If-Match": '"nope"'}) as response:
+        assert response.status_code == 200 and response.mimetype == "text/css"  # If-Match is not used on reads
