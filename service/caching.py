@@ -15,9 +15,12 @@ import hashlib
 import sys
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
+import flask_swagger_ui
 from flask import Flask, Response, current_app, g, request
 
+from service.api_docs import OPENAPI_PATH
 from service.documents import JSONAPI_MEDIA_TYPE, root_url
 from service.metrics import ANSWER_MEMORY_HITS
 
@@ -65,13 +68,29 @@ def _cost(etag: str, body: bytes) -> int:
 
 def init_app(app: Flask, fingerprint: str, max_age: int, memory_mb: int) -> None:
     """Register the 304 and memory short-cuts (after the request policy) and the headers on every 200."""
+    digest = hashlib.sha256(fingerprint.encode())
+    digest.update(release_fingerprint(RELEASE_FILES).encode())
     app.extensions["cache"] = {
-        "digest": hashlib.sha256(fingerprint.encode()),  # copied per request: the data part is hashed once
+        "digest": digest,  # copied per request: the data and code parts are hashed once
         "control": f"public, max-age={max_age}",
         "memory": ResponseMemory(memory_mb * 1024 * 1024),
     }
     app.before_request(_answer_early)
     app.after_request(_cache_headers)
+
+
+#: What answers depend on besides the data: this code, the contract, the docs page and its assets.
+RELEASE_FILES = (Path(__file__).resolve().parent, OPENAPI_PATH, Path(flask_swagger_ui.__file__).resolve().parent)
+
+
+def release_fingerprint(places: tuple[Path, ...]) -> str:
+    """SHA-256 of every file under `places`, so that a new release never answers 304 for an old body."""
+    digest = hashlib.sha256()
+    for place in places:
+        for path in sorted(place.rglob("*")) if place.is_dir() else [place]:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(place.parent)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def request_etag() -> str:
