@@ -18,7 +18,7 @@ from service.data_layer import TableDataLayer
 from service.engine import Group
 from service.errors import QueryError
 from service.fields import METRICS
-from service.money import money
+from service.money import amount
 from service.query import Query, QuerySpec, parse_query
 
 
@@ -65,9 +65,9 @@ def money_metrics(group: Group) -> dict[str, Any]:
     dimensions = {name: value for name, value in group.items() if name not in METRICS}
     return {
         **dimensions,
-        "total": money(total),
+        "total": amount(total),
         "count": count,
-        "average": money(int(average_cents)),
-        "min": money(group["min"]),
-        "max": money(group["max"]),
+        "average": amount(int(average_cents)),
+        "min": amount(group["min"]),
+        "max": amount(group["max"]),
     }

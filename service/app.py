@@ -29,11 +29,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
-    app.config.update(
-        PAGE_SIZE=settings.default_page_size,
-        MAX_PAGE_SIZE=settings.max_page_size,
-        ALLOW_DISABLE_PAGINATION=False,
-    )
     app.json = OrjsonProvider(app)
     metrics.init_app(app, str(settings.csv_path), len(table), columns.fingerprint)  # first: it times the rest
     request_ids.init_app(app, settings.trusted_proxies)

@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from service.money import money
+from service.money import amount
 
 Record = dict[str, Any]
 
@@ -47,7 +47,7 @@ class RecordReader:
             "id": expanse_id,
             "departments": values["departments"][codes["departments"][row]],
             "project_name": values["project_name"][codes["project_name"][row]],
-            "amount": money(self._cents[row]),
+            "amount": amount(self._cents[row]),
             "currency": values["currency"][codes["currency"][row]],
             "date": values["date"][codes["date"][row]],
             "member_name": values["member_name"][codes["member_name"][row]],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import polars as pl
 import pytest
@@ -90,7 +91,7 @@ def test_records_carry_exact_amounts_and_iso_dates(table: ExpenseTable) -> None:
         "id": 1,
         "departments": "IT",
         "project_name": "Mars-NS1",
-        "amount": 1199.99,
+        "amount": Decimal("1199.99"),
         "currency": "EUR",
         "date": "2021-01-05",
         "member_name": "Sam",
