@@ -27,7 +27,7 @@ class TableDataLayer(BaseDataLayer):  # type: ignore[misc]
         self.table = table
 
 
-class ExpanseDataLayer(TableDataLayer):
+class ExpenseDataLayer(TableDataLayer):
     """Expense records: collections and single records, nothing else."""
 
     def get_collection(self, query: Query) -> tuple[int, list[Record], dict[str, Any]]:

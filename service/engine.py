@@ -146,11 +146,11 @@ class ExpenseTable:
         rows = self._frame.lazy()
         return rows.filter([self._predicate(f) for f in filters]) if filters else rows
 
-    def get(self, expanse_id: int) -> Record | None:
+    def get(self, expense_id: int) -> Record | None:
         """The row with this id, or None."""
-        if not 1 <= expanse_id <= self._frame.height:
+        if not 1 <= expense_id <= self._frame.height:
             return None
-        return self._reader.record(expanse_id)
+        return self._reader.record(expense_id)
 
     def _predicate(self, condition: Filter) -> pl.Expr:
         """A text condition is decided once per distinct value, then matched by membership."""

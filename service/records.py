@@ -39,12 +39,12 @@ class RecordReader:
         self._codes["date"] = array("I", distinct.search_sorted(days).to_list())
         self._cents = array("q", frame["cents"].to_list())
 
-    def record(self, expanse_id: int) -> Record:
+    def record(self, expense_id: int) -> Record:
         """The record with this id (1-based; the caller checks the range)."""
-        row = expanse_id - 1
+        row = expense_id - 1
         values, codes = self._values, self._codes
         return {
-            "id": expanse_id,
+            "id": expense_id,
             "departments": values["departments"][codes["departments"][row]],
             "project_name": values["project_name"][codes["project_name"][row]],
             "amount": amount(self._cents[row]),
@@ -54,4 +54,4 @@ class RecordReader:
         }
 
     def records(self, ids: list[int]) -> list[Record]:
-        return [self.record(expanse_id) for expanse_id in ids]
+        return [self.record(expense_id) for expense_id in ids]

@@ -43,5 +43,5 @@ class ResourceShape:
         return resource
 
 
-EXPANSE = ResourceShape(RESOURCE_TYPE, tuple(ATTRIBUTES), self_path="/expanses/")
+EXPENSE = ResourceShape(RESOURCE_TYPE, tuple(ATTRIBUTES), self_path="/expanses/")
 AGGREGATE = ResourceShape(AGGREGATES_TYPE, AGGREGATE_ATTRIBUTES)

@@ -21,7 +21,7 @@ from werkzeug.datastructures import MultiDict
 
 from service.aggregates import AggregateDataLayer, parse_aggregate_query
 from service.config import Settings
-from service.data_layer import ExpanseDataLayer
+from service.data_layer import ExpenseDataLayer
 from service.documents import document_response, root_url
 from service.engine import ExpenseTable
 from service.fields import (
@@ -36,7 +36,7 @@ from service.fields import (
 from service.http_policy import takes_no_query
 from service.pagination import pagination_links
 from service.query import Query, QuerySpec, parse_query
-from service.resource_objects import AGGREGATE, EXPANSE, ResourceShape
+from service.resource_objects import AGGREGATE, EXPENSE, ResourceShape
 
 
 class CollectionSource(Protocol):
@@ -81,11 +81,11 @@ class CollectionResource(ResourceList):  # type: ignore[misc]
         return document_response(result)
 
 
-class ExpanseList(CollectionResource):
+class ExpenseList(CollectionResource):
     """GET /expanses: filtered, sorted, paginated expense records."""
 
-    view = "expanse_list"
-    shape = EXPANSE
+    view = "expense_list"
+    shape = EXPENSE
 
 
 class AggregateList(CollectionResource):
@@ -98,12 +98,12 @@ class AggregateList(CollectionResource):
         return parse_aggregate_query(args, self.spec)
 
 
-class ExpanseDetail(ResourceDetail):  # type: ignore[misc]
+class ExpenseDetail(ResourceDetail):  # type: ignore[misc]
     """GET /expanses/{id}: one record; only sparse fieldsets apply."""
 
-    view = "expanse_detail"
+    view = "expense_detail"
 
-    def __init__(self, data_layer: ExpanseDataLayer, spec: QuerySpec) -> None:
+    def __init__(self, data_layer: ExpenseDataLayer, spec: QuerySpec) -> None:
         self.data_layer = data_layer
         self.spec = spec
 
@@ -111,8 +111,8 @@ class ExpanseDetail(ResourceDetail):  # type: ignore[misc]
         """The library's `ResourceDetail.get` flow, rendering without a marshmallow schema (decision 0004)."""
         query = parse_query(request.args, self.spec)
         record = self.data_layer.get_object(kwargs)
-        names = EXPANSE.attribute_names(query.fields)
-        resource = EXPANSE.render(record, names, root_url())
+        names = EXPENSE.attribute_names(query.fields)
+        resource = EXPENSE.render(record, names, root_url())
         return document_response({"data": resource, "links": {"self": resource["links"]["self"]}})
 
 
@@ -120,7 +120,7 @@ def root() -> Response:
     """The entry point: where the resources are."""
     resources = {
         name: url_for(view, _external=True)
-        for name, view in (("expanses", "expanse_list"), ("aggregates", "aggregate_list"))
+        for name, view in (("expanses", "expense_list"), ("aggregates", "aggregate_list"))
     }
     meta = {
         "description": "Read-only JSON:API over the company's expense records.",
@@ -157,16 +157,16 @@ def init_app(app: Flask, table: ExpenseTable, settings: Settings) -> None:
         families=frozenset({"filter", "sort", "fields", "page", "group_by"}),
         dimensions=DIMENSIONS,
     )
-    expanses, aggregates = ExpanseDataLayer(table), AggregateDataLayer(table)
-    _route(app, "/expanses", ExpanseList, expanses, list_spec)
-    _route(app, "/expanses/<id>", ExpanseDetail, expanses, detail_spec)
+    expanses, aggregates = ExpenseDataLayer(table), AggregateDataLayer(table)
+    _route(app, "/expanses", ExpenseList, expanses, list_spec)
+    _route(app, "/expanses/<id>", ExpenseDetail, expanses, detail_spec)
     _route(app, "/aggregates", AggregateList, aggregates, aggregate_spec)
     app.add_url_rule("/", "root", takes_no_query(root))
     app.add_url_rule("/health", "health", takes_no_query(health))
     app.extensions["expense_table"] = table
 
 
-def _route(app: Flask, rule: str, resource: type[CollectionResource | ExpanseDetail], *args: Any) -> None:
+def _route(app: Flask, rule: str, resource: type[CollectionResource | ExpenseDetail], *args: Any) -> None:
     """GET (and so HEAD and OPTIONS) on `rule`: a fresh resource per request, as `as_view` makes."""
 
     def view(**url_kwargs: str) -> ResponseReturnValue:
