@@ -8,12 +8,14 @@ script, so a strict Content-Security-Policy can apply.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import flask_swagger_ui
 import yaml
-from flask import Flask, Response, current_app, send_from_directory
+from flask import Flask, Response, send_from_directory
 
+from service.app_state import keep, state
 from service.http_policy import takes_no_query
 
 #: The contract, at the repository root (copied beside the package in the container image).
@@ -28,11 +30,20 @@ DOCS_CSP = (
 )
 
 
+@dataclass(frozen=True)
+class Description:
+    """The contract as YAML and JSON text, and our docs page's files, read once."""
+
+    yaml: str
+    json: str
+    pages: dict[str, str]
+
+
 def init_app(app: Flask, openapi_path: Path = OPENAPI_PATH) -> None:
     """Load the description once and register its routes and the docs page."""
     text = openapi_path.read_text(encoding="utf-8")
-    app.extensions["openapi"] = {"yaml": text, "json": app.json.dumps(yaml.safe_load(text))}
-    app.extensions["docs_page"] = {name: (_OURS / name).read_text(encoding="utf-8") for name in _OUR_FILES.values()}
+    pages = {name: (_OURS / name).read_text(encoding="utf-8") for name in _OUR_FILES.values()}
+    keep(app, Description(yaml=text, json=app.json.dumps(yaml.safe_load(text)), pages=pages))
     app.add_url_rule("/openapi.yaml", "openapi_yaml", takes_no_query(_openapi_yaml))
     app.add_url_rule("/openapi.json", "openapi_json", takes_no_query(_openapi_json))
     app.add_url_rule("/docs", "docs", takes_no_query(_docs_page))
@@ -41,11 +52,11 @@ def init_app(app: Flask, openapi_path: Path = OPENAPI_PATH) -> None:
 
 
 def _openapi_yaml() -> Response:
-    return Response(current_app.extensions["openapi"]["yaml"], mimetype="application/yaml")
+    return Response(state(Description).yaml, mimetype="application/yaml")
 
 
 def _openapi_json() -> Response:
-    return Response(current_app.extensions["openapi"]["json"], mimetype="application/json")
+    return Response(state(Description).json, mimetype="application/json")
 
 
 def _docs_page() -> Response:
@@ -57,7 +68,7 @@ def _docs_asset(asset: str) -> Response:
     if asset in _OUR_FILES:
         name = _OUR_FILES[asset]
         mimetype = "text/html" if name.endswith(".html") else "text/javascript"
-        return _with_csp(Response(current_app.extensions["docs_page"][name], mimetype=mimetype))
+        return _with_csp(Response(state(Description).pages[name], mimetype=mimetype))
     # Not conditional here: validators and 304s are the caching layer's, as on every other path
     # (Werkzeug's own answered a failed If-Match with a 412 carrying the whole file).
     return _with_csp(send_from_directory(_SWAGGER_UI, asset, conditional=False, etag=False))

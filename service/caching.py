@@ -15,12 +15,14 @@ import hashlib
 import sys
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 
 import flask_swagger_ui
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, g, request
 
 from service.api_docs import OPENAPI_PATH
+from service.app_state import keep, state
 from service.documents import JSONAPI_MEDIA_TYPE, root_url
 from service.metrics import ANSWER_MEMORY_HITS
 
@@ -66,15 +68,20 @@ def _cost(etag: str, body: bytes) -> int:
     return sys.getsizeof(etag) + sys.getsizeof(body) + _SLOT_BYTES
 
 
+@dataclass(frozen=True)
+class CacheState:
+    """The hash of what every answer depends on (copied per request), Cache-Control, and the memory."""
+
+    digest: hashlib._Hash
+    control: str
+    memory: ResponseMemory
+
+
 def init_app(app: Flask, fingerprint: str, max_age: int, memory_mb: int) -> None:
     """Register the 304 and memory short-cuts (after the request policy) and the headers on every 200."""
     digest = hashlib.sha256(fingerprint.encode())
     digest.update(release_fingerprint(RELEASE_FILES).encode())
-    app.extensions["cache"] = {
-        "digest": digest,  # copied per request: the data and code parts are hashed once
-        "control": f"public, max-age={max_age}",
-        "memory": ResponseMemory(memory_mb * 1024 * 1024),
-    }
+    keep(app, CacheState(digest, f"public, max-age={max_age}", ResponseMemory(memory_mb * 1024 * 1024)))
     app.before_request(_answer_early)
     app.after_request(_cache_headers)
 
@@ -95,7 +102,7 @@ def release_fingerprint(places: tuple[Path, ...]) -> str:
 
 def request_etag() -> str:
     """Strong ETag of this request's answer: the data fingerprint and what `_request_key` encodes."""
-    digest = current_app.extensions["cache"]["digest"].copy()
+    digest = state(CacheState).digest.copy()
     digest.update(_request_key())
     return f'"{digest.hexdigest()[:32]}"'
 
@@ -130,7 +137,7 @@ def _answer_early() -> Response | None:
     if not _cacheable():
         return None
     g.etag = etag = request_etag()
-    body = current_app.extensions["cache"]["memory"].get(etag)
+    body = state(CacheState).memory.get(etag)
     if body is None:
         return None
     g.remembered = True
@@ -142,7 +149,7 @@ def _cache_headers(response: Response) -> Response:
     if response.status_code == 200 and _cacheable():
         etag = g.get("etag") or request_etag()
         if response.mimetype == JSONAPI_MEDIA_TYPE and not g.get("remembered"):
-            current_app.extensions["cache"]["memory"].put(etag, response.get_data())
+            state(CacheState).memory.put(etag, response.get_data())
         if _client_holds(etag):
             response = Response(status=304)
         _add_headers(response, etag)
@@ -155,6 +162,6 @@ def _cache_headers(response: Response) -> Response:
 
 def _add_headers(response: Response, etag: str) -> None:
     response.headers["ETag"] = etag
-    response.headers["Cache-Control"] = current_app.extensions["cache"]["control"]
+    response.headers["Cache-Control"] = state(CacheState).control
     response.headers["Vary"] = "Accept"
     response.headers["Access-Control-Expose-Headers"] = "ETag"

@@ -14,12 +14,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Protocol
 
-from flask import Flask, Response, current_app, request, url_for
+from flask import Flask, Response, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_rest_jsonapi_next import ResourceDetail, ResourceList
 from werkzeug.datastructures import MultiDict
 
 from service.aggregates import AggregateDataLayer, parse_aggregate_query
+from service.app_state import keep, state
 from service.config import Settings
 from service.data_layer import ExpenseDataLayer
 from service.documents import document_response, root_url
@@ -133,7 +134,7 @@ def root() -> Response:
 
 def health() -> Response:
     """Liveness for orchestrators: the data is loaded and how many records it holds."""
-    return document_response({"meta": {"status": "ok", "records": len(current_app.extensions["expense_table"])}})
+    return document_response({"meta": {"status": "ok", "records": len(state(ExpenseTable))}})
 
 
 def init_app(app: Flask, table: ExpenseTable, settings: Settings) -> None:
@@ -163,7 +164,7 @@ def init_app(app: Flask, table: ExpenseTable, settings: Settings) -> None:
     _route(app, "/aggregates", AggregateList, aggregates, aggregate_spec)
     app.add_url_rule("/", "root", takes_no_query(root))
     app.add_url_rule("/health", "health", takes_no_query(health))
-    app.extensions["expense_table"] = table
+    keep(app, table)
 
 
 def _route(app: Flask, rule: str, resource: type[CollectionResource | ExpenseDetail], *args: Any) -> None:
