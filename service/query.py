@@ -8,6 +8,7 @@ plus our `group_by` on endpoints that aggregate.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -80,28 +81,45 @@ class Query:
 
 def parse_query(args: MultiDict[str, str], spec: QuerySpec) -> Query:
     """Validate every parameter of `args` against `spec`; raise `QueryError` on the first bad one."""
-    filters: list[Filter] = []
-    sort: tuple[SortKey, ...] = ()
-    fields: tuple[str, ...] | None = None
-    group_by: tuple[str, ...] = ()
-    page = {"number": 1, "size": spec.default_page_size}
+    parts = _Parts()
     for name in args:
         values = args.getlist(name)
         if len(values) > 1:
             raise QueryError(name, f"{name} is given {len(values)} times; give it once.")
-        value = values[0]
         family, first, second = _split_name(name, spec)
-        if family == "filter":
-            filters.append(_parse_filter(name, first, second, value, spec))
-        elif family == "sort":
-            sort = _parse_sort(name, value, spec)
-        elif family == "fields":
-            fields = _parse_fields(name, first, value, spec)
-        elif family == "group_by":
-            group_by = _parse_group_by(name, value, spec)
-        else:
-            page[first] = _parse_page_value(name, first, value, spec)
-    return Query(tuple(filters), sort, fields, Page(page["number"], page["size"]), group_by)
+        _FAMILIES[family].read(parts, _Parameter(name, first, second, values[0]), spec)
+    page = Page(parts.page.get("number", 1), parts.page.get("size", spec.default_page_size))
+    return Query(tuple(parts.filters), parts.sort, parts.fields, page, parts.group_by)
+
+
+@dataclass
+class _Parts:
+    """A Query as its parameters are read, one family at a time."""
+
+    filters: list[Filter] = dataclasses.field(default_factory=list)
+    sort: tuple[SortKey, ...] = ()
+    fields: tuple[str, ...] | None = None
+    group_by: tuple[str, ...] = ()
+    page: dict[str, int] = dataclasses.field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Parameter:
+    """One query parameter: `family[first][second]=value`."""
+
+    name: str
+    first: str
+    second: str | None
+    value: str
+
+
+@dataclass(frozen=True)
+class _Family:
+    """A parameter family: its syntax (for errors), whether a name is well formed, and how it is read."""
+
+    syntax: str
+    well_formed: Callable[[str | None, str | None], bool]
+    read: Callable[[_Parts, _Parameter, QuerySpec], None]
 
 
 def _split_name(name: str, spec: QuerySpec) -> tuple[str, str, str | None]:
@@ -110,21 +128,45 @@ def _split_name(name: str, spec: QuerySpec) -> tuple[str, str, str | None]:
     if family == "include":
         raise QueryError(name, "include is not supported: expanses have no relationships.")
     if family not in spec.families:
-        supported = ", ".join(_FAMILY_SYNTAX[f][0] for f in sorted(spec.families))
+        supported = ", ".join(_FAMILIES[f].syntax for f in sorted(spec.families))
         raise QueryError(name, f"Unknown query parameter {name!r}. Supported here: {supported}.")
     match = _PARAMETER.fullmatch(name)
-    syntax, well_formed = _FAMILY_SYNTAX[family]
-    if match is None or not well_formed(match["first"], match["second"]):
-        raise QueryError(name, f"Malformed parameter {name!r}; expected {syntax}.")
+    if match is None or not _FAMILIES[family].well_formed(match["first"], match["second"]):
+        raise QueryError(name, f"Malformed parameter {name!r}; expected {_FAMILIES[family].syntax}.")
     return family, match["first"] or "", match["second"]
 
 
-_FAMILY_SYNTAX: dict[str, tuple[str, Callable[[str | None, str | None], bool]]] = {
-    "filter": ("filter[field] or filter[field][op]", lambda first, _: bool(first)),
-    "sort": ("sort", lambda first, second: first is None),
-    "fields": ("fields[type]", lambda first, second: bool(first) and second is None),
-    "page": ("page[number] or page[size]", lambda first, second: first in ("number", "size") and second is None),
-    "group_by": ("group_by", lambda first, second: first is None),
+def _read_filter(parts: _Parts, p: _Parameter, spec: QuerySpec) -> None:
+    parts.filters.append(_parse_filter(p.name, p.first, p.second, p.value, spec))
+
+
+def _read_sort(parts: _Parts, p: _Parameter, spec: QuerySpec) -> None:
+    parts.sort = _parse_sort(p.name, p.value, spec)
+
+
+def _read_fields(parts: _Parts, p: _Parameter, spec: QuerySpec) -> None:
+    parts.fields = _parse_fields(p.name, p.first, p.value, spec)
+
+
+def _read_page(parts: _Parts, p: _Parameter, spec: QuerySpec) -> None:
+    parts.page[p.first] = _parse_page_value(p.name, p.first, p.value, spec)
+
+
+def _read_group_by(parts: _Parts, p: _Parameter, spec: QuerySpec) -> None:
+    parts.group_by = _parse_group_by(p.name, p.value, spec)
+
+
+#: Every parameter family in one table: its syntax, its well-formed names, and how it is read.
+_FAMILIES: dict[str, _Family] = {
+    "filter": _Family("filter[field] or filter[field][op]", lambda first, _: bool(first), _read_filter),
+    "sort": _Family("sort", lambda first, second: first is None, _read_sort),
+    "fields": _Family("fields[type]", lambda first, second: bool(first) and second is None, _read_fields),
+    "page": _Family(
+        "page[number] or page[size]",
+        lambda first, second: first in ("number", "size") and second is None,
+        _read_page,
+    ),
+    "group_by": _Family("group_by", lambda first, second: first is None, _read_group_by),
 }
 
 
