@@ -1,8 +1,9 @@
 """`/aggregates`: totals of `amount` by dimensions, on the same engine and filters as `/expanses`.
 
-Why a module of its own: grouping adds one rule the grammar alone cannot check (sort keys
-may only name this request's dimensions, `currency` and the metrics) and turns
-the engine's integer cents into exact money values and a stable id per group.
+Why one module: everything about this resource is found here: its query spec, the rule the
+grammar alone cannot check (sort keys may only name this request's dimensions, `currency` and
+the metrics), metric filters set apart for after grouping, the engine's integer cents turned
+into exact money and a stable id per group, the resource class and its route.
 """
 
 from __future__ import annotations
@@ -12,14 +13,19 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 from urllib.parse import quote
 
+from flask import Flask
 from werkzeug.datastructures import MultiDict
 
-from service.data_layer import TableDataLayer
-from service.engine import Group
+from service.config import Settings
+from service.engine import ExpenseTable, Group
 from service.errors import QueryError
-from service.fields import METRICS
+from service.expanses import list_spec
+from service.fields import AGGREGATE_ATTRIBUTES, AGGREGATES_TYPE, DIMENSIONS, METRIC_KINDS, METRICS, QUERYABLE
 from service.money import amount
 from service.query import Query, QuerySpec, parse_query
+from service.resource_base import CollectionResource, ResourceShape, TableDataLayer, route
+
+AGGREGATE = ResourceShape(AGGREGATES_TYPE, AGGREGATE_ATTRIBUTES)
 
 
 def parse_aggregate_query(args: MultiDict[str, str], spec: QuerySpec) -> Query:
@@ -71,3 +77,26 @@ def money_metrics(group: Group) -> dict[str, Any]:
         "min": amount(group["min"]),
         "max": amount(group["max"]),
     }
+
+
+class AggregateList(CollectionResource):
+    """GET /aggregates: metrics of the filtered records grouped by `group_by`."""
+
+    view = "aggregate_list"
+    shape = AGGREGATE
+
+    def parse(self, args: MultiDict[str, str]) -> Query:
+        return parse_aggregate_query(args, self.spec)
+
+
+def init_app(app: Flask, table: ExpenseTable, settings: Settings) -> None:
+    spec = replace(
+        list_spec(settings),
+        resource_type=AGGREGATES_TYPE,
+        attributes=AGGREGATE_ATTRIBUTES,
+        filterable={**QUERYABLE, **METRIC_KINDS},
+        sortable=AGGREGATE_ATTRIBUTES,
+        families=frozenset({"filter", "sort", "fields", "page", "group_by"}),
+        dimensions=DIMENSIONS,
+    )
+    route(app, "/aggregates", AggregateList.view, AggregateList, AggregateDataLayer(table), spec)

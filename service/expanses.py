@@ -1,0 +1,94 @@
+"""`/expanses` and `/expanses/{id}`: expense records, filtered, sorted, paginated, one by id.
+
+Why one module: everything about this resource (its query spec, data layer, resource classes,
+shape and routes) is found here; the flow it shares with `/aggregates` is in resource_base.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from flask import Flask, Response, request
+from flask_rest_jsonapi_next import ResourceDetail
+
+from service.config import Settings
+from service.documents import document_response, root_url
+from service.engine import ExpenseTable
+from service.errors import NotFoundError
+from service.fields import ATTRIBUTES, QUERYABLE, RESOURCE_TYPE
+from service.query import Query, QuerySpec, parse_query
+from service.records import Record
+from service.resource_base import CollectionResource, ResourceShape, TableDataLayer, route
+
+EXPENSE = ResourceShape(RESOURCE_TYPE, tuple(ATTRIBUTES), self_path="/expanses/")
+_CANONICAL_ID = re.compile(r"[1-9][0-9]{0,9}")
+
+
+def list_spec(settings: Settings) -> QuerySpec:
+    """What `/expanses` accepts (and, by default, every collection)."""
+    return QuerySpec(
+        resource_type=RESOURCE_TYPE,
+        attributes=tuple(ATTRIBUTES),
+        filterable=QUERYABLE,
+        sortable=tuple(QUERYABLE),
+        families=frozenset({"filter", "sort", "fields", "page"}),
+        default_page_size=settings.default_page_size,
+        max_page_size=settings.max_page_size,
+    )
+
+
+class ExpenseDataLayer(TableDataLayer):
+    """Expense records: collections and single records, nothing else."""
+
+    def get_collection(self, query: Query) -> tuple[int, list[Record], dict[str, Any]]:
+        """Matching count, the requested page in the requested order, and no extra meta."""
+        count, records = self.table.find(query.filters, query.sort, query.page.offset, query.page.size)
+        return count, records, {}
+
+    def get_object(self, view_kwargs: dict[str, Any], qs: Any = None) -> Record:
+        """The record whose id is in the URL; unknown or non-canonical ids are 404."""
+        raw_id = view_kwargs["id"]
+        record = self.table.get(int(raw_id)) if _CANONICAL_ID.fullmatch(raw_id) else None
+        if record is None:
+            raise NotFoundError(f"There is no expanse with id {raw_id!r}; ids run from 1 to {len(self.table)}.")
+        return record
+
+
+class ExpenseList(CollectionResource):
+    """GET /expanses: filtered, sorted, paginated expense records."""
+
+    view = "expense_list"
+    shape = EXPENSE
+
+
+class ExpenseDetail(ResourceDetail):  # type: ignore[misc]
+    """GET /expanses/{id}: one record; only sparse fieldsets apply."""
+
+    view = "expense_detail"
+
+    def __init__(self, data_layer: ExpenseDataLayer, spec: QuerySpec) -> None:
+        self.data_layer = data_layer
+        self.spec = spec
+
+    def get(self, *args: Any, **kwargs: Any) -> Response:
+        """The library's `ResourceDetail.get` flow, rendering without a marshmallow schema (decision 0004)."""
+        query = parse_query(request.args, self.spec)
+        record = self.data_layer.get_object(kwargs)
+        names = EXPENSE.attribute_names(query.fields)
+        resource = EXPENSE.render(record, names, root_url())
+        return document_response({"data": resource, "links": {"self": resource["links"]["self"]}})
+
+
+def init_app(app: Flask, table: ExpenseTable, settings: Settings) -> None:
+    data_layer, spec = ExpenseDataLayer(table), list_spec(settings)
+    route(app, "/expanses", ExpenseList.view, ExpenseList, data_layer, spec)
+    route(
+        app,
+        "/expanses/<id>",
+        ExpenseDetail.view,
+        ExpenseDetail,
+        data_layer,
+        replace(spec, families=frozenset({"fields"})),
+    )

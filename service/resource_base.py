@@ -1,0 +1,115 @@
+"""The flow every resource shares: data layer over the table, collection `get`, resource objects, routes.
+
+Why: each request runs top to bottom in the library's shape: validate the query at the door
+(`before_get`), answer from the data layer, render resource objects, finish the document
+(`after_get`) with our links and JSON:API 1.1. The `get` methods are ours rather than the
+library's, which build a marshmallow schema per request (docs/decisions/0004-rendering.md):
+records and groups arrive typed and in rendered order, so rendering is choosing keys. Routes
+are registered with plain Flask rather than `Api.route`, which would wrap every view in the
+library's Accept check that refuses what JSON:API 1.1 allows (docs/decisions/0002); the
+resource's own `dispatch_request` still runs. `http_policy` negotiates instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from flask import Flask, Response, request
+from flask.typing import ResponseReturnValue
+from flask_rest_jsonapi_next import ResourceList
+from flask_rest_jsonapi_next.data_layers.base import BaseDataLayer
+from werkzeug.datastructures import MultiDict
+
+from service.documents import document_response, root_url
+from service.engine import ExpenseTable
+from service.pagination import pagination_links
+from service.query import Query, QuerySpec, parse_query
+
+ResourceObject = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ResourceShape:
+    """A resource type: its attributes in rendered order, and the path of its own URL if it has one."""
+
+    type: str
+    attributes: tuple[str, ...]
+    self_path: str | None = None
+
+    def attribute_names(self, fields: tuple[str, ...] | None) -> tuple[str, ...]:
+        """The attributes to render for a sparse fieldset (None: all), in declared order."""
+        if fields is None:
+            return self.attributes
+        chosen = set(fields)
+        return tuple(name for name in self.attributes if name in chosen)
+
+    def render(self, row: dict[str, Any], names: tuple[str, ...], root_url: str) -> ResourceObject:
+        """One resource object; attributes the row lacks (dimensions not grouped by) are absent."""
+        resource: ResourceObject = {
+            "type": self.type,
+            "id": str(row["id"]),
+            "attributes": {name: row[name] for name in names if name in row},
+        }
+        if self.self_path is not None:
+            resource["links"] = {"self": f"{root_url}{self.self_path}{row['id']}"}
+        return resource
+
+
+class TableDataLayer(BaseDataLayer):  # type: ignore[misc]
+    """A read-only data layer over the expense table."""
+
+    def __init__(self, table: ExpenseTable) -> None:
+        super().__init__({})
+        self.table = table
+
+
+class CollectionSource(Protocol):
+    """What a collection resource needs from its data layer."""
+
+    def get_collection(self, query: Query) -> tuple[int, list[dict[str, Any]], dict[str, Any]]:
+        """How many items match, the requested page of them, and any meta beyond `count`."""
+        ...
+
+
+class CollectionResource(ResourceList):  # type: ignore[misc]
+    """A collection: parse at the door, ask the data layer, render, add pagination links and meta."""
+
+    view: str
+    shape: ResourceShape
+
+    def __init__(self, data_layer: CollectionSource, spec: QuerySpec) -> None:
+        self.data_layer = data_layer
+        self.spec = spec
+        self.query: Query | None = None
+
+    def parse(self, args: MultiDict[str, str]) -> Query:
+        return parse_query(args, self.spec)
+
+    def get(self, *args: Any, **kwargs: Any) -> Response:
+        """The library's `ResourceList.get` flow, rendering without a marshmallow schema (decision 0004)."""
+        self.before_get(args, kwargs)
+        assert self.query is not None  # set by before_get
+        count, rows, meta = self.data_layer.get_collection(self.query)
+        names = self.shape.attribute_names(self.query.fields)
+        root = root_url()
+        data = [self.shape.render(row, names, root) for row in rows]
+        return self.after_get({"data": data, "links": {}, "meta": {"count": count, **meta}})
+
+    def before_get(self, args: Any, kwargs: Any) -> None:
+        self.query = self.parse(request.args)
+
+    def after_get(self, result: dict[str, Any]) -> Response:
+        assert self.query is not None and request.url_rule is not None
+        base_url = root_url() + request.url_rule.rule  # the canonical path, also when asked with a trailing slash
+        result["links"] = pagination_links(base_url, request.args, self.query.page, result["meta"]["count"])
+        return document_response(result)
+
+
+def route(app: Flask, rule: str, view_name: str, resource: Any, *args: Any) -> None:
+    """GET (and so HEAD and OPTIONS) on `rule`: a fresh resource per request, as `as_view` makes."""
+
+    def view(**url_kwargs: str) -> ResponseReturnValue:
+        return resource(*args).dispatch_request(**url_kwargs)  # type: ignore[no-any-return]
+
+    app.add_url_rule(rule, view_name, view, methods=["GET"])
