@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,3 +35,21 @@ def error(response: TestResponse, status: int, parameter: str | None = None) -> 
     if parameter is not None:
         assert item["source"] == {"parameter": parameter}
     return item
+
+
+def walk(fetch: Callable[[str], dict[str, Any]], url: str, size: int) -> list[dict[str, Any]]:
+    """Every page from `url` on by `links.next`, as documents fetched by `fetch`.
+
+    Fails if a page is larger than `size`, if `meta.count` changes on the way, or if
+    `links.next` goes on past the page count that `meta.count` and `size` give.
+    """
+    pages: list[dict[str, Any]] = []
+    next_url: str | None = url
+    while next_url:
+        body = fetch(next_url)
+        count = (pages[0] if pages else body)["meta"]["count"]
+        assert body["meta"]["count"] == count and len(body["data"]) <= size, next_url
+        pages.append(body)
+        assert len(pages) <= max(1, -(-count // size)), f"links.next goes on past the last page: {next_url}"
+        next_url = body["links"]["next"]
+    return pages
