@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Build the images and run the stack for real: nginx in front of two API replicas, started by
 # docker/stack.sh with the CI override (host network: all traffic stays on loopback), then the
-# contract-test container, then from this host the contract suite through the proxy; the stack is
-# stopped whatever happens. Exits non-zero if any test failed.
+# contract-test container, then from this host the contract suite and the topology tests
+# (tests/topology/: slow clients, refusals, gzip, a replica killed and new data rolled out under
+# load) through the proxy; the stack is stopped whatever happens. Exits non-zero if any test failed.
 # Usage: docker/test-docker.sh  (from `make test-docker`, with .venv holding docker/requirements-ci.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,7 @@ free_port() {
 }
 PORT=$(free_port) API_1_PORT=$(free_port) API_2_PORT=$(free_port)
 export PORT API_1_PORT API_2_PORT
-# A copy of the data directory, mounted into the replicas.
+# A copy of the data directory: the topology tests replace the file in it.
 export EXPANSES_DATA_DIR=$PWD/test-output/stack-data
 
 echo "== static checks"
@@ -38,9 +39,9 @@ set +a
 status=0
 echo "== the contract-test container, through the proxy at $STACK_URL"
 docker compose run --rm --build contract-tests || status=$?
-echo "== from this host: the contract suite through the proxy"
+echo "== from this host: the contract suite and the topology tests through the proxy"
 EXPANSES_STACK=test-output/stack.env API_BASE_URL=$STACK_URL \
-    "$BIN/pytest" tests/contract -p no:cacheprovider || status=$?
+    "$BIN/pytest" tests/contract tests/topology -p no:cacheprovider || status=$?
 size=$(docker image inspect expanses-api:local --format '{{.Size}}' 2>/dev/null || echo 0)
 echo "== API image expanses-api:local: $((size / 1000000)) MB; tests exited with $status"
 exit "$status"
