@@ -22,7 +22,7 @@ CI_TOOLS_STAMP := $(VENV)/.ci-tools-installed
 BENCH_VENV := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
-.PHONY: k8s-manifests soak run test test-docker lint typecheck pytest contract explore fmt sample bench bench-smoke bench-workers bench-proxy profile bench-engines wrk chromium nginx clean
+.PHONY: k8s-manifests soak run test test-docker stack-up stack-down lint typecheck pytest contract explore fmt sample bench bench-smoke bench-workers bench-proxy profile bench-engines wrk chromium nginx clean
 
 run: $(RUNTIME_STAMP)
 	$(BIN)/gunicorn -c python:service.gunicorn_config
@@ -40,9 +40,18 @@ typecheck: $(DEV_STAMP)
 pytest: $(DEV_STAMP) $(JS_STAMP) chromium nginx
 	$(BIN)/pytest
 
-# Build the images and run `docker compose up` for real (Docker engine, or podman as root).
-test-docker: $(DEV_STAMP) $(CI_TOOLS_STAMP)
+# Build the images, start the stack (docker/stack.sh) and run the contract and topology tests
+# through the proxy (Docker engine, or podman as root).
+test-docker: $(DEV_STAMP) $(CI_TOOLS_STAMP) $(JS_STAMP) chromium
 	docker/test-docker.sh
+
+# The compose stack (nginx in front of 2 API replicas), detached; its URL in test-output/stack-url.
+# Honours PORT, EXPANSES_CSV, EXPANSES_DATA_DIR, API_REPLICAS, COMPOSE_FILE (docker/stack.sh).
+stack-up: $(CI_TOOLS_STAMP)
+	docker/stack.sh up
+
+stack-down: $(CI_TOOLS_STAMP)
+	docker/stack.sh down
 
 $(CI_TOOLS_STAMP): docker/requirements-ci.txt | $(VENV)/bin/python
 	$(PIP) install -r docker/requirements-ci.txt

@@ -100,7 +100,10 @@ def test_head_is_get_without_a_body(base_url: str, path: str) -> None:
     assert head.status_code == got.status_code == 200
     assert head.content == b""
     assert head.headers["Content-Type"] == got.headers["Content-Type"]
-    assert head.headers["Content-Length"] == got.headers["Content-Length"]
+    # A proxy that gzips (the compose stack's nginx) sends the compressed GET chunked, without a length.
+    assert head.headers.get("Content-Encoding") == got.headers.get("Content-Encoding")
+    if "Content-Encoding" not in got.headers:
+        assert head.headers["Content-Length"] == got.headers["Content-Length"]
 
 
 @pytest.mark.parametrize(
@@ -140,5 +143,6 @@ def test_conditional_get_answers_304_with_the_same_etag(base_url: str, path: str
     etag = first.headers["ETag"]
     again = get(base_url, path, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
-    assert again.headers["ETag"] == etag
+    # The same entity tag; behind a gzipping proxy the 200 carried it weakened (W/), the empty 304 does not.
+    assert again.headers["ETag"].removeprefix("W/") == etag.removeprefix("W/")
     assert first.headers["Cache-Control"].startswith("public, max-age=")
