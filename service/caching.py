@@ -11,6 +11,7 @@ into a 304 when the client already holds it (If-None-Match, weak comparison, `*`
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sys
 import threading
@@ -51,13 +52,14 @@ class ResponseMemory:
             return body
 
     def put(self, etag: str, body: bytes) -> None:
-        if _cost(etag, body) > self.largest:
+        cost = _cost(etag, body)
+        if cost > self.largest:
             return
         with self._lock:
             if etag in self._bodies:
                 return
             self._bodies[etag] = body
-            self._size += _cost(etag, body)
+            self._size += cost
             while self._size > self.budget:
                 evicted_etag, evicted = self._bodies.popitem(last=False)
                 self._size -= _cost(evicted_etag, evicted)
@@ -80,7 +82,7 @@ class CacheState:
 def init_app(app: Flask, fingerprint: str, max_age: int, memory_mb: int) -> None:
     """Register the 304 and memory short-cuts (after the request policy) and the headers on every 200."""
     digest = hashlib.sha256(fingerprint.encode())
-    digest.update(release_fingerprint(RELEASE_FILES).encode())
+    digest.update(_this_release().encode())
     keep(app, CacheState(digest, f"public, max-age={max_age}", ResponseMemory(memory_mb * 1024 * 1024)))
     app.before_request(_answer_early)
     app.after_request(_cache_headers)
@@ -98,6 +100,12 @@ def release_fingerprint(places: tuple[Path, ...]) -> str:
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(place.parent)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+@functools.cache
+def _this_release() -> str:
+    """This process's release, hashed once: its files do not change while it runs (every app shares it)."""
+    return release_fingerprint(RELEASE_FILES)
 
 
 def request_etag() -> str:
