@@ -9,7 +9,6 @@ into exact money and a stable id per group, the resource class and its route.
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -65,15 +64,13 @@ def group_id(group: Group, dimensions: tuple[str, ...]) -> str:
 
 
 def money_metrics(group: Group) -> dict[str, Any]:
-    """Cents to exact amounts; the average is rounded to the cent, half to even."""
-    total, count = group["total"], group["count"]
-    average_cents = (Decimal(total) / count).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
+    """Cents to exact amounts (the engine rounds the average to the cent, half to even)."""
     dimensions = {name: value for name, value in group.items() if name not in METRICS}
     return {
         **dimensions,
-        "total": amount(total),
-        "count": count,
-        "average": amount(int(average_cents)),
+        "total": amount(group["total"]),
+        "count": group["count"],
+        "average": amount(group["average"]),
         "min": amount(group["min"]),
         "max": amount(group["max"]),
     }

@@ -25,7 +25,7 @@ Group = dict[str, Any]
 
 
 def _average_cents() -> pl.Expr:
-    """total / count in whole cents, rounded half to even, in integers (as `aggregates.money_metrics` rounds)."""
+    """total / count in whole cents, rounded half to even, in integers: the average served and filtered on."""
     total, count = pl.col("total"), pl.col("count").cast(pl.Int128)
     floor = total // count  # floor division, so the remainder is never negative
     twice_remainder = (total - floor * count) * 2
@@ -109,10 +109,10 @@ class ExpenseTable:
     ) -> tuple[int, list[Group], list[Group]]:
         """Group the matching rows by `dimensions` and currency: the group count, one page, and per-currency totals.
 
-        Each group carries its dimension values, `currency`, and `total`, `min`, `max` in
-        exact integer cents and `count`; `sort` may name dimensions and metrics (`average`
-        orders by total / count). `group_filters` keep the groups whose metrics pass (the
-        average as served: cents rounded half to even). Ties are broken by the dimensions,
+        Each group carries its dimension values, `currency`, and `total`, `average` (rounded
+        half to even), `min`, `max` in exact integer cents and `count`; `sort` may name
+        dimensions and metrics (`average` orders by the exact total / count). `group_filters`
+        keep the groups whose metrics pass (the average as served). Ties are broken by the dimensions,
         then currency, ascending. The totals (one group per currency, in currency order) are
         folded from the groups kept, not from a second pass over the rows.
         """
@@ -133,11 +133,13 @@ class ExpenseTable:
         order = [key.field for key in sort] + [key for key in keys if key not in {k.field for k in sort}]
         descending = [key.descending for key in sort] + [False] * (len(order) - len(sort))
         by = [(pl.col("total") / pl.col("count")) if key == "average" else pl.col(key) for key in order]
-        page = groups.sort(by, descending=descending).slice(offset, limit)
+        average = _METRIC["average"].alias("average")
+        page = groups.sort(by, descending=descending).slice(offset, limit).with_columns(average)
         totals = (
             groups.group_by("currency")
             .agg(pl.col("total").sum(), pl.col("count").sum(), pl.col("min").min(), pl.col("max").max())
             .sort("currency")
+            .with_columns(average)
         )
         return groups.height, page.to_dicts(), totals.to_dicts()
 
