@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from service.config import DEFAULT_CSV
 from service.handoff import DATA_CHECK, SNAPSHOT_FD
 
 wsgi_app = "service.wsgi:app"
@@ -151,7 +152,7 @@ _CHECK_SECONDS = 600
 
 
 def _activate(server: Any, reloading: bool) -> None:
-    source = os.environ.get("EXPANSES_CSV", "data/expanses.csv")
+    source = os.environ.get("EXPANSES_CSV", str(DEFAULT_CSV))
     try:
         snapshot = _sealed_copy(source)
     except OSError as error:
