@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -48,6 +49,11 @@ class Server:
     def close(self) -> None:
         self._final_output = self.output()
         self.log.close()
+
+    def records(self) -> int:
+        """How many records /health says it serves (the wait allows for workers still loading)."""
+        with urllib.request.urlopen(self.base + "/health", timeout=30) as response:
+            return int(json.load(response)["meta"]["records"])
 
     def worker_pids(self) -> set[int]:
         """The gunicorn master's child processes: its workers, and a data check while one runs (Linux's /proc)."""

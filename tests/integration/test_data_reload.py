@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import signal
 import threading
@@ -11,11 +10,6 @@ from pathlib import Path
 
 from tests.conftest import HEADER, SAMPLE_CSV
 from tests.live_server import serving
-
-
-def records(base: str) -> int:
-    with urllib.request.urlopen(base + "/health", timeout=30) as response:
-        return int(json.load(response)["meta"]["records"])
 
 
 def test_sighup_switches_to_a_good_file_and_keeps_serving_through_a_broken_one(tmp_path: Path) -> None:
@@ -35,7 +29,7 @@ def test_sighup_switches_to_a_good_file_and_keeps_serving_through_a_broken_one(t
 
     with serving(data, workers=2) as server:
         base = server.base
-        assert records(base) == 300
+        assert server.records() == 300
         clients = [threading.Thread(target=load, args=(base,)) for _ in range(4)]
         for client in clients:
             client.start()
@@ -47,7 +41,7 @@ def test_sighup_switches_to_a_good_file_and_keeps_serving_through_a_broken_one(t
             old_workers = server.worker_pids()
             server.process.send_signal(signal.SIGHUP)
             server.wait_for(lambda: not server.worker_pids() & old_workers, "replacement of every worker")
-            assert records(base) == 100
+            assert server.records() == 100
             answered = len(statuses)
             server.wait_for(lambda: len(statuses) >= answered + 20, "answers from the new workers")
 
@@ -56,7 +50,7 @@ def test_sighup_switches_to_a_good_file_and_keeps_serving_through_a_broken_one(t
             server.process.send_signal(signal.SIGHUP)
             server.wait_for(lambda: "data file not reloaded" in server.output(), "the refusal of the broken file")
             server.wait_for(lambda: not server.worker_pids() & old_workers, "replacement of every worker")
-            assert records(base) == 100  # the new workers serve the previous data
+            assert server.records() == 100  # the new workers serve the previous data
             answered = len(statuses)
             server.wait_for(lambda: len(statuses) >= answered + 20, "answers after the refused reload")
         finally:
