@@ -29,8 +29,9 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from service import snapshot  # noqa: E402
 from service.csv_source import ExpenseColumns, load_expenses  # noqa: E402
-from service.engine import ExpenseTable  # noqa: E402
+from service.engine import ExpenseTable
 from service.query import Filter, SortKey  # noqa: E402
 
 PAGE = 20
@@ -41,7 +42,7 @@ MARS = [Filter("project_name", "contains", "mars")]
 
 
 def polars_queries(columns: ExpenseColumns) -> Queries:
-    table = ExpenseTable(columns)
+    table = ExpenseTable(snapshot.build(columns))
     return {
         "filter+sort+page+count": lambda: table.find(SAM_RICH, [SortKey("amount", True)], 0, PAGE),
         "same, page 500": lambda: table.find(SAM_RICH, [SortKey("amount", True)], 500 * PAGE, PAGE),

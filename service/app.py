@@ -1,7 +1,8 @@
 """The app: `create_app(settings)` builds the read-only JSON:API over the expense records.
 
-`create_app(settings)` loads the CSV once, builds the engine, and wires the routes,
-error handlers and request policy; it is the one place configuration gets in.
+`create_app(settings)` maps the data snapshot the gunicorn master made (or, outside
+gunicorn, loads the CSV itself), builds the engine, and wires the routes, error handlers
+and request policy; it is the one place configuration gets in.
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ from service.config import Settings
 from service.csv_source import load_expenses
 from service.engine import ExpenseTable
 from service.json_provider import OrjsonProvider
+from service.snapshot import Snapshot, build, read
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app for `settings` (default: from the environment)."""
     settings = settings or Settings.from_env()
     logging.getLogger("service").setLevel(settings.log_level)
-    columns = load_expenses(settings.csv_path, settings.snapshot_fd)
-    table = ExpenseTable(columns)
+    data = load_snapshot(settings)
+    table = ExpenseTable(data)
     # No /static route (the docs page serves its own files under its CSP) and no redirects, which
     # answer HTML with a Location built from the Host header: doubled slashes are 404, and a
     # trailing slash (which some clients append to every path) is served like the path without it.
@@ -30,11 +32,18 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
     app.json = OrjsonProvider(app)
-    metrics.init_app(app, str(settings.csv_path), len(table), columns.fingerprint)  # first: it times the rest
+    metrics.init_app(app, str(settings.csv_path), len(table), data.fingerprint)  # first: it times the rest
     request_ids.init_app(app, settings.trusted_proxies)
     resources.init_app(app, table, settings)
     api_docs.init_app(app)
     errors.init_app(app)
     http_policy.init_app(app)
-    caching.init_app(app, columns.fingerprint, settings.cache_max_age, settings.response_cache_mb)
+    caching.init_app(app, data.fingerprint, settings.cache_max_age, settings.response_cache_mb)
     return app
+
+
+def load_snapshot(settings: Settings) -> Snapshot:
+    """The master's checked snapshot when it handed us one (service/gunicorn_config.py), else the CSV, read here."""
+    if settings.snapshot_fd is not None:
+        return read(settings.snapshot_fd)
+    return build(load_expenses(settings.csv_path))

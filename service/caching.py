@@ -26,6 +26,7 @@ from service.api_docs import OPENAPI_PATH
 from service.app_state import keep, state
 from service.documents import JSONAPI_MEDIA_TYPE, root_url
 from service.metrics import ANSWER_MEMORY_HITS
+from service.release import SERVICE_CODE, release_fingerprint
 
 #: Paths whose answers must always be fresh.
 _UNCACHED = frozenset({"/health", "/metrics"})
@@ -89,17 +90,7 @@ def init_app(app: Flask, fingerprint: str, max_age: int, memory_mb: int) -> None
 
 
 #: What answers depend on besides the data: this code, the contract, the docs page and its assets.
-RELEASE_FILES = (Path(__file__).resolve().parent, OPENAPI_PATH, Path(flask_swagger_ui.__file__).resolve().parent)
-
-
-def release_fingerprint(places: tuple[Path, ...]) -> str:
-    """SHA-256 of every file under `places`, so that a new release never answers 304 for an old body."""
-    digest = hashlib.sha256()
-    for place in places:
-        for path in sorted(place.rglob("*")) if place.is_dir() else [place]:
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(place.parent)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+RELEASE_FILES = (SERVICE_CODE, OPENAPI_PATH, Path(flask_swagger_ui.__file__).resolve().parent)
 
 
 @functools.cache

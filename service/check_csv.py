@@ -1,31 +1,41 @@
 """Check a data file as the service would load it: `python -m service.check_csv PATH`.
 
 Why: operators can validate a replacement before sending SIGHUP, and the gunicorn master
-uses it (with `--snapshot-fd`, its private copy of PATH) to decide whether a reload may switch
-to the new data (see gunicorn_config.py).
-Exit status 0 and the row count when the file is servable; 1 and "file, line N: reason" if not.
+uses it (with `--snapshot-dir`) to have the file checked and its snapshot found or written
+in a process of its own (see gunicorn_config.py).
+Exit status 0 and the row count when the file is servable (with `--snapshot-dir`, one JSON
+line: the snapshot's path, its rows, whether it was already there); 1 and
+"file, line N: reason" if not.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 from service.csv_source import CsvFormatError, load_expenses
+from service.snapshot_store import provide
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m service.check_csv", description="Is this data file servable?")
     parser.add_argument("path", type=Path, help="the CSV file (named in every message)")
-    parser.add_argument("--snapshot-fd", type=int, help="read the bytes from this open descriptor instead")
+    parser.add_argument("--snapshot-dir", type=Path, help="find or write the file's snapshot in this directory")
     args = parser.parse_args(argv)
     try:
-        columns = load_expenses(args.path, args.snapshot_fd)
+        if args.snapshot_dir is None:
+            print(f"{args.path}: {len(load_expenses(args.path))} records")
+            return 0
+        provided = provide(args.path, args.snapshot_dir)
     except CsvFormatError as error:
         print(error, file=sys.stderr)
         return 1
-    print(f"{args.path}: {len(columns)} records")
+    except OSError as error:
+        print(f"cannot use the snapshot directory {args.snapshot_dir}: {error}", file=sys.stderr)
+        return 1
+    print(json.dumps({"snapshot": str(provided.path), "records": provided.rows, "reused": provided.reused}))
     return 0
 
 

@@ -7,6 +7,7 @@ get in; everything else receives a frozen `Settings` and never reads `os.environ
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,8 @@ from service.handoff import SNAPSHOT_FD
 from service.request_ids import Network, parse_networks
 
 DEFAULT_CSV = Path("data/expanses.csv")
+#: Where the gunicorn master keeps data snapshots (EXPANSES_SNAPSHOT_DIR; docs/operations.md).
+DEFAULT_SNAPSHOT_DIR = Path(tempfile.gettempdir()) / f"expanses-snapshots-{os.getuid()}"
 
 
 @dataclass(frozen=True)
@@ -22,7 +25,7 @@ class Settings:
     """What an operator can change without touching code."""
 
     csv_path: Path = DEFAULT_CSV
-    #: An open descriptor of the master's checked copy of `csv_path`, read instead of the file.
+    #: An open descriptor of the master's snapshot of `csv_path` (service/snapshot.py), mapped instead of the file.
     snapshot_fd: int | None = None
     default_page_size: int = 20
     max_page_size: int = 1000
@@ -36,8 +39,8 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Settings from `EXPANSES_CSV`, `LOG_LEVEL`, `CACHE_MAX_AGE`, `RESPONSE_CACHE_MB` (docs/operations.md).
 
-        `EXPANSES_SNAPSHOT_FD` (service/handoff.py), when set, is the descriptor of the checked copy the gunicorn
-        master hands its workers (service/gunicorn_config.py); the data is read from it.
+        `EXPANSES_SNAPSHOT_FD` (service/handoff.py), when set, is the descriptor of the data snapshot the gunicorn
+        master hands its workers (service/gunicorn_config.py); the data is mapped from it.
         """
         env = os.environ if environ is None else environ
         snapshot = env.get(SNAPSHOT_FD)

@@ -10,8 +10,8 @@ import csv
 import gc
 import hashlib
 import io
-import mmap
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,14 +41,15 @@ class ExpenseColumns:
     """The file's rows as parallel typed columns (Polars series); row i has id i + 1.
 
     Why series, not lists: the fast path reads with Polars and the engine stores Polars
-    frames; lists in between cost a second at a million rows, both ways.
+    frames; lists in between cost a second at a million rows, both ways. Text columns are
+    Enums whose categories are the column's sorted distinct values (a small code per row).
     """
 
-    departments: pl.Series = field(default_factory=lambda: pl.Series(dtype=pl.String))
-    project_name: pl.Series = field(default_factory=lambda: pl.Series(dtype=pl.String))
-    member_name: pl.Series = field(default_factory=lambda: pl.Series(dtype=pl.String))
+    departments: pl.Series = field(default_factory=lambda: _texts([]))
+    project_name: pl.Series = field(default_factory=lambda: _texts([]))
+    member_name: pl.Series = field(default_factory=lambda: _texts([]))
     amount_cents: pl.Series = field(default_factory=lambda: pl.Series(dtype=pl.Int64))
-    currency: pl.Series = field(default_factory=lambda: pl.Series(dtype=pl.String))
+    currency: pl.Series = field(default_factory=lambda: _texts([]))
     date: pl.Series = field(default_factory=lambda: pl.Series(dtype=pl.Date))
     #: SHA-256 of the file's bytes: any change to the data changes it (HTTP ETags build on it).
     fingerprint: str = ""
@@ -57,15 +58,18 @@ class ExpenseColumns:
         return len(self.amount_cents)
 
 
-def load_expenses(path: Path, snapshot_fd: int | None = None) -> ExpenseColumns:
-    """Read and check every row of `path` (or of its copy open as `snapshot_fd`); raise on the first bad one."""
-    try:
-        raw = path.read_bytes() if snapshot_fd is None else _read_descriptor(snapshot_fd)
-    except OSError as error:
-        raise CsvFormatError(path, 0, f"cannot read the file: {error.strerror}") from None
-    text = _decode(path, raw)
-    columns = _fast(path, raw, text)
+def _texts(values: list[str]) -> pl.Series:
+    """Texts as an Enum of their sorted distinct values, the form every loader returns."""
+    return pl.Series(values, dtype=pl.Enum(sorted(set(values))))
+
+
+def load_expenses(path: Path, raw: bytes | None = None) -> ExpenseColumns:
+    """Read and check every row of the regular file `path` (or of `raw`, its bytes); raise at the first bad one."""
+    if raw is None:
+        raw = read_data_file(path)
+    columns = _fast(path, raw)
     if columns is None:
+        text = _decode(path, raw)
         gc.disable()  # millions of short-lived lists: the cycle collector only slows this down
         try:
             columns = _parse(path, text)
@@ -75,22 +79,35 @@ def load_expenses(path: Path, snapshot_fd: int | None = None) -> ExpenseColumns:
     return columns
 
 
-def _read_descriptor(descriptor: int) -> bytes:
-    """All bytes of an open file, mapped rather than read: its offset is shared with every process that inherited it."""
-    if os.fstat(descriptor).st_size == 0:
-        return b""
-    with mmap.mmap(descriptor, 0, access=mmap.ACCESS_READ) as view:
-        return view[:]
+def read_data_file(path: Path) -> bytes:
+    """The file's bytes; a FIFO, a device or a directory is refused without blocking on it."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise CsvFormatError(path, 0, f"cannot read the file: {error.strerror}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise CsvFormatError(path, 0, "cannot read the file: not a regular file")
+        with open(descriptor, "rb", closefd=False) as reader:
+            return reader.read()
+    except OSError as error:
+        raise CsvFormatError(path, 0, f"cannot read the file: {error.strerror}") from None
+    finally:
+        os.close(descriptor)
 
 
-def _fast(path: Path, raw: bytes, text: str) -> ExpenseColumns | None:
+def _fast(path: Path, raw: bytes) -> ExpenseColumns | None:
     """Polars' reader for a file whose first line is the header; None sends it to `_parse`."""
-    first_line = text.split("\n", 1)[0]
+    body = raw.removeprefix(b"\xef\xbb\xbf")
+    end = body.find(b"\n")
+    try:
+        first_line = (body if end < 0 else body[:end]).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
     if not first_line.strip() or '"' in first_line:
         return None
     header = [cell.strip() for cell in first_line.rstrip("\r").split(",")]
     _column_positions(path, 1, header)
-    body = raw.removeprefix(b"\xef\xbb\xbf")
     columns = fast_columns(body, header)
     if columns is None:
         return None
@@ -130,11 +147,11 @@ def _typed_columns(path: Path, lines: list[int], records: list[list[str]], posit
         row, reason = min(problems)
         raise CsvFormatError(path, lines[row], reason)
     return ExpenseColumns(
-        departments=pl.Series(cells["departments"], dtype=pl.String),
-        project_name=pl.Series(cells["project_name"], dtype=pl.String),
-        member_name=pl.Series(cells["member_name"], dtype=pl.String),
+        departments=_texts(cells["departments"]),
+        project_name=_texts(cells["project_name"]),
+        member_name=_texts(cells["member_name"]),
         amount_cents=pl.Series([amounts[text][0] for text in cells["amount"]], dtype=pl.Int64),
-        currency=pl.Series([amounts[text][1] for text in cells["amount"]], dtype=pl.String),
+        currency=_texts([amounts[text][1] for text in cells["amount"]]),
         date=pl.Series([days[text] for text in cells["date"]], dtype=pl.Date),
     )
 

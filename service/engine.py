@@ -1,8 +1,10 @@
 """The query engine: expense rows held in a Polars frame, queried without Python loops.
 
 Why Polars: docs/decisions/0001-engine.md measures it against DuckDB and SQLite on the
-query mix this API serves. Text columns are Enums whose categories are sorted, so
-sorting them is an integer sort and text predicates are decided once per distinct value.
+query mix this API serves. The frame is the data snapshot (service/snapshot.py), mapped, not
+copied. Text columns are codes into their sorted labels, so sorting them is an integer sort,
+text predicates are decided once per distinct label, and labels replace codes only in the
+few groups an answer shows.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from typing import Any
 
 import polars as pl
 
-from service.csv_source import ExpenseColumns
-from service.fields import ATTRIBUTES, Kind
+from service.fields import ATTRIBUTES
 from service.operators import OPERATORS
 from service.query import Filter, SortKey
 from service.records import Record, RecordReader
+from service.snapshot import Snapshot
 
 #: Below this many candidate rows a plain sort beats planning a lazy top-k (0.1 ms vs 0.55 ms at
 #: 300 rows; the lazy top-k wins by 10x and more at hundreds of thousands: docs/performance.md).
@@ -35,7 +37,6 @@ def _average_cents() -> pl.Expr:
 
 #: Engine column behind each API field (amounts are stored as exact integer cents).
 _COLUMN = {"id": "id", "amount": "cents", **{name: name for name in ATTRIBUTES if name != "amount"}}
-_TEXT_FIELDS = tuple(name for name, kind in ATTRIBUTES.items() if kind is Kind.TEXT)
 
 #: Each metric of a group as an exact integer expression (cents, or a count).
 _METRIC: dict[str, pl.Expr] = {
@@ -46,33 +47,15 @@ _METRIC: dict[str, pl.Expr] = {
     "average": _average_cents(),
 }
 
-#: Labels of the date buckets `/aggregates` groups by; they sort chronologically as text.
-_DATE_BUCKETS: dict[str, pl.Expr] = {
-    "date_week": pl.col("date").dt.strftime("%G-W%V"),  # ISO 8601 week and its year: 2021-W07
-    "date_month": pl.col("date").dt.strftime("%Y-%m"),
-    "date_quarter": pl.format("{}-Q{}", pl.col("date").dt.strftime("%Y"), pl.col("date").dt.quarter()),
-    "date_year": pl.col("date").dt.strftime("%Y"),  # four digits, so years before 1000 sort too
-}
-
 
 class ExpenseTable:
     """All expense rows, in id order (row i has id i + 1)."""
 
-    def __init__(self, columns: ExpenseColumns) -> None:
-        texts: dict[str, pl.Series] = {name: getattr(columns, name) for name in _TEXT_FIELDS}
-        categories = {name: sorted(values.unique().to_list()) for name, values in texts.items()}
-        #: The distinct values of each text column, where text predicates are decided.
-        self._categories = categories
-        self._frame = pl.DataFrame(
-            {
-                "id": pl.int_range(1, len(columns) + 1, dtype=pl.Int64, eager=True),
-                **{name: values.cast(pl.Enum(categories[name])) for name, values in texts.items()},
-                "cents": columns.amount_cents.cast(pl.Int64),
-                "date": columns.date.cast(pl.Date),
-            }
-        )
-        self._frame = self._frame.with_columns(_date_bucket_columns(self._frame))
-        self._reader = RecordReader(self._frame)
+    def __init__(self, snapshot: Snapshot) -> None:
+        self._frame = pl.DataFrame(pl.from_arrow(snapshot.table, rechunk=False))
+        #: The sorted labels of each coded column: where text predicates are decided, and what codes stand for.
+        self._labels = snapshot.labels
+        self._reader = RecordReader(snapshot)
 
     def __len__(self) -> int:
         return self._frame.height
@@ -141,12 +124,20 @@ class ExpenseTable:
             .sort("currency")
             .with_columns(average)
         )
-        return groups.height, page.to_dicts(), totals.to_dicts()
+        return groups.height, self._labelled(page).to_dicts(), self._labelled(totals).to_dicts()
 
     def _matching(self, filters: Sequence[Filter]) -> pl.LazyFrame:
         """The rows that satisfy every filter, as a lazy plan (one collect per query)."""
         rows = self._frame.lazy()
         return rows.filter([self._predicate(f) for f in filters]) if filters else rows
+
+    def _labelled(self, groups: pl.DataFrame) -> pl.DataFrame:
+        """Groups with each coded key's label in place of its code."""
+        return groups.with_columns(
+            pl.Series(name, self._labels[name], dtype=pl.String).gather(groups[name])
+            for name in groups.columns
+            if name in self._labels
+        )
 
     def get(self, expense_id: int) -> Record | None:
         """The row with this id, or None."""
@@ -155,20 +146,10 @@ class ExpenseTable:
         return self._reader.record(expense_id)
 
     def _predicate(self, condition: Filter) -> pl.Expr:
-        """A text condition is decided once per distinct value, then matched by membership."""
+        """A text condition is decided once per distinct label, then matched by code."""
         column = _COLUMN[condition.field]
-        if column not in self._categories:
+        if column not in self._labels:
             return OPERATORS[condition.operator].on_column(pl.col(column), condition.value)
         test = OPERATORS[condition.operator].on_value
-        matching = [value for value in self._categories[column] if test(value, condition.value)]
-        return pl.col(column).is_in(matching)
-
-
-def _date_bucket_columns(frame: pl.DataFrame) -> list[pl.Expr]:
-    """Month, quarter and year of each row as Enums: labelled once per distinct day, grouped fast."""
-    days = frame.select(pl.col("date").unique()).with_columns(**_DATE_BUCKETS)
-    columns = []
-    for name in _DATE_BUCKETS:
-        labels = days[name].cast(pl.Enum(sorted(days[name].unique().to_list())))
-        columns.append(pl.col("date").replace_strict(days["date"], labels).alias(name))
-    return columns
+        matching = [code for code, label in enumerate(self._labels[column]) if test(label, condition.value)]
+        return pl.col(column).is_in(pl.Series(matching, dtype=pl.UInt32))

@@ -8,12 +8,11 @@ service starts the same way on a laptop and in Docker. Used as
 
 from __future__ import annotations
 
-import errno
 import fcntl
+import json
 import os
 import shutil
 import socket
-import stat
 import subprocess
 import sys
 import tempfile
@@ -21,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from service.config import DEFAULT_CSV
+from service.config import DEFAULT_CSV, DEFAULT_SNAPSHOT_DIR
 from service.handoff import DATA_CHECK, SNAPSHOT_FD
 
 wsgi_app = "service.wsgi:app"
@@ -140,77 +139,86 @@ def on_exit(server: Any) -> None:
         shutil.rmtree(os.environ[_OWN_METRICS_DIR], ignore_errors=True)
 
 
-# Data. Workers never read EXPANSES_CSV: the master copies it into a sealed file with no name
-# (nothing can delete or change it), has that copy checked in a child process (a huge or
-# broken file never costs the master memory, and a check that hangs is stopped), and hands the
-# checked copy to every worker it forks as an open descriptor (SNAPSHOT_FD). So the bytes
-# checked are the bytes served, and a worker restarted later (a timeout, a crash) reads the same
-# copy. At start, a file that cannot be served stops the service with the reason. On SIGHUP the
-# master does the same with the file as it is then: a servable replacement becomes the new copy;
-# anything else is logged and new workers keep the previous copy, so the service keeps serving.
+# Data. Workers never read EXPANSES_CSV. The master has a child process (a huge or broken file
+# never costs the master memory, and a check that hangs is stopped) read the file once, check
+# every row and write what the engine needs as an Arrow snapshot in EXPANSES_SNAPSHOT_DIR, or
+# find the one an earlier start made of the same bytes (service/snapshot_store.py). The master
+# opens that snapshot and hands the descriptor to every worker it forks (SNAPSHOT_FD); each
+# maps it, so N workers share one copy, and a worker restarted later (a timeout, a crash) maps
+# the same bytes whatever happens to the files on disk. At start, a file that cannot be served
+# stops the service with the reason. On SIGHUP the master does the same with the file as it
+# is then: a servable replacement becomes the new snapshot before any new worker starts;
+# anything else is logged and new workers keep the previous snapshot, so the service keeps serving.
 _CHECK_SECONDS = 600
+
+
+class _Refusal(Exception):
+    """Why the data file cannot be served now."""
 
 
 def _activate(server: Any, reloading: bool) -> None:
     source = os.environ.get("EXPANSES_CSV", str(DEFAULT_CSV))
+    directory = os.environ.get("EXPANSES_SNAPSHOT_DIR") or str(DEFAULT_SNAPSHOT_DIR)
     try:
-        snapshot = _sealed_copy(source)
-    except OSError as error:
-        _refuse(server, reloading, f"{source}, line 0: cannot read the file: {error.strerror}")
-        return
-    try:
-        check = subprocess.run(
-            [sys.executable, "-m", "service.check_csv", source, "--snapshot-fd", str(snapshot)],
-            pass_fds=(snapshot,),
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=_CHECK_SECONDS,
-        )
-        reason = check.stderr.strip() if check.returncode else ""
-    except (OSError, subprocess.SubprocessError) as error:  # no interpreter, no fork, or a hung check
-        reason = f"{source}: the check could not run: {error}"
-    if reason:
-        os.close(snapshot)
-        _refuse(server, reloading, reason)
+        snapshot, provided = _open_snapshot(source, directory)
+    except _Refusal as refusal:
+        _refuse(server, reloading, str(refusal))
         return
     previous = os.environ.get(SNAPSHOT_FD) if reloading else None  # at start, any value is not ours
     os.environ[SNAPSHOT_FD] = str(snapshot)
     os.environ[DATA_CHECK] = f"loaded {time.time()}"
     if previous:
         os.close(int(previous))  # workers that inherited it keep their own descriptor until they exit
-    server.log.info("serving %s", check.stdout.strip())
+    how = "found" if provided["reused"] else "built"
+    server.log.info("serving %s: %s records, snapshot %s %s", source, provided["records"], how, provided["snapshot"])
+
+
+def _open_snapshot(source: str, directory: str) -> tuple[int, dict[str, Any]]:
+    """Have the file checked, then open its snapshot; once more if it vanished in between.
+
+    (Another replica sharing the directory removes snapshots no process holds.)
+    """
+    for attempt in (1, 2):
+        provided = _checked_snapshot(source, directory)
+        try:
+            return _hold(provided["snapshot"]), provided
+        except FileNotFoundError:
+            if attempt == 2:
+                raise _Refusal(f"the snapshot {provided['snapshot']} was removed as soon as it was made") from None
+        except OSError as error:
+            raise _Refusal(f"cannot open the snapshot {provided['snapshot']}: {error.strerror}") from None
+    raise AssertionError("unreachable")
+
+
+def _checked_snapshot(source: str, directory: str) -> dict[str, Any]:
+    """Run the check in a child process; what it printed (path, records, reused), or the reason it failed."""
+    try:
+        check = subprocess.run(
+            [sys.executable, "-m", "service.check_csv", source, "--snapshot-dir", directory],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=_CHECK_SECONDS,
+        )
+    except (OSError, subprocess.SubprocessError) as error:  # no interpreter, no fork, or a hung check
+        raise _Refusal(f"{source}: the check could not run: {error}") from None
+    if check.returncode:
+        raise _Refusal(check.stderr.strip() or f"{source}: the check stopped with status {check.returncode}")
+    provided: dict[str, Any] = json.loads(check.stdout)
+    return provided
+
+
+def _hold(path: str) -> int:
+    """The snapshot, open, with a shared lock every worker inherits: while any holds it, no cleaner removes it."""
+    descriptor = os.open(path, os.O_RDONLY)
+    fcntl.flock(descriptor, fcntl.LOCK_SH)
+    return descriptor
 
 
 def _refuse(server: Any, reloading: bool, reason: str) -> None:
-    """A reload keeps the previous copy; at start there is none, so the service stops with the reason."""
+    """A reload keeps the previous snapshot; at start there is none, so the service stops with the reason."""
     if not reloading:
         server.log.critical("cannot serve the data file: %s", reason)
         raise SystemExit(3)
     server.log.error("data file not reloaded, still serving the previous one: %s", reason)
     os.environ[DATA_CHECK] = f"refused {time.time()}"
-
-
-def _sealed_copy(source: str) -> int:
-    """A descriptor of a private, read-only copy of the regular file `source`, with no name in any directory."""
-    original = os.open(source, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO here must not block the master
-    try:
-        if not stat.S_ISREG(os.fstat(original).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-        if hasattr(os, "memfd_create"):
-            copy = os.memfd_create("expanses-data", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
-        else:  # not Linux: an unlinked temporary file
-            copy, name = tempfile.mkstemp(prefix="expanses-data-")
-            os.unlink(name)
-        try:
-            with open(original, "rb", closefd=False) as reader, open(copy, "wb", closefd=False) as writer:
-                shutil.copyfileobj(reader, writer, 1 << 20)
-            if hasattr(fcntl, "F_ADD_SEALS"):  # Linux: not even a process of the same user can change it now
-                seals = fcntl.F_SEAL_WRITE | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL
-                fcntl.fcntl(copy, fcntl.F_ADD_SEALS, seals)
-        except OSError:
-            os.close(copy)
-            raise
-        return copy
-    finally:
-        os.close(original)

@@ -87,12 +87,12 @@ def start(csv_path: Path, port: int, workers: int = 1, extra_env: dict[str, str]
 
 
 @contextmanager
-def serving(csv_path: Path, workers: int = 1) -> Iterator[Server]:
+def serving(csv_path: Path, workers: int = 1, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
     """A ready server (`server.base` is its URL), stopped with SIGTERM, which must exit cleanly.
 
     Its output stays readable after the block (`server.output()`).
     """
-    server = start(csv_path, free_port(), workers)
+    server = start(csv_path, free_port(), workers, extra_env)
     try:
         server.wait_until_ready(server.base)
         yield server

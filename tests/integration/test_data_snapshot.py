@@ -1,4 +1,4 @@
-"""The data the workers serve is the master's checked copy: what was checked is what is served, always there.
+"""The data the workers serve is the master's checked snapshot: what was checked is what is served, always there.
 
 Why: a file replaced between the check and the copy, or a copy deleted by a tmp cleaner,
 once made a restarted worker fail to boot and gunicorn shut the whole service down.
@@ -11,17 +11,16 @@ import logging
 import os
 import shutil
 import signal
+import stat
 import subprocess
-import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from service import gunicorn_config, handoff
+from service import gunicorn_config, handoff, snapshot
 from service.config import Settings
-from service.csv_source import load_expenses
 from tests.conftest import HEADER, SAMPLE_CSV
 from tests.live_server import Server, free_port, serving, start
 
@@ -39,6 +38,7 @@ def test_a_file_replaced_right_after_its_check_cannot_reach_the_workers(
     source = tmp_path / "expanses.csv"
     shutil.copyfile(SAMPLE_CSV, source)
     monkeypatch.setenv("EXPANSES_CSV", str(source))
+    monkeypatch.setenv("EXPANSES_SNAPSHOT_DIR", str(tmp_path / "snapshots"))
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # the master's, not this process's
     for name in (handoff.SNAPSHOT_FD, handoff.DATA_CHECK):
         monkeypatch.setenv(name, "")  # so that the variable's absence is restored after the test
@@ -54,7 +54,7 @@ def test_a_file_replaced_right_after_its_check_cannot_reach_the_workers(
     settings = Settings.from_env()  # what a worker forked now would read
     assert settings.snapshot_fd is not None and source.read_bytes() == BROKEN
     try:
-        assert len(load_expenses(settings.csv_path, settings.snapshot_fd)) == sample_rows()
+        assert len(snapshot.read(settings.snapshot_fd)) == sample_rows()
     finally:
         os.close(settings.snapshot_fd)
 
@@ -70,44 +70,36 @@ def kill_every_worker(server: Server) -> set[int]:
     return workers
 
 
-def test_restarted_workers_load_the_checked_copy_when_every_file_on_disk_is_gone(tmp_path: Path) -> None:
-    data = tmp_path / "expanses.csv"
+def test_restarted_workers_map_the_checked_snapshot_when_every_file_on_disk_is_gone(tmp_path: Path) -> None:
+    data, snapshots = tmp_path / "expanses.csv", tmp_path / "snapshots"
     shutil.copyfile(SAMPLE_CSV, data)
-    with serving(data, workers=2) as server:
+    with serving(data, workers=2, extra_env={"EXPANSES_SNAPSHOT_DIR": str(snapshots)}) as server:
         data.unlink()  # the operator moved it away
-        for leftover in Path(tempfile.gettempdir()).glob("expanses-data-*"):  # a tmp cleaner ran
-            shutil.rmtree(leftover, ignore_errors=True)
+        shutil.rmtree(snapshots)  # a tmp cleaner ran
         killed = kill_every_worker(server)
         server.wait_for(lambda: len(server.worker_pids() - killed) == 2, "two new workers")
         server.wait_until_ready(server.base)
         assert server.records() == sample_rows()
 
 
-def snapshot_path(server: Server) -> Path:
-    """The master's open descriptor of its copy, as /proc shows it (`/memfd:expanses-data`)."""
-    for link in Path(f"/proc/{server.process.pid}/fd").iterdir():
-        with contextlib.suppress(OSError):
-            if os.readlink(link).startswith("/memfd:expanses-data"):
-                return link
-    raise AssertionError("the master holds no copy of the data")
-
-
-def test_the_masters_copy_cannot_be_changed_even_by_its_own_user(tmp_path: Path) -> None:
-    data = tmp_path / "expanses.csv"
+def test_the_snapshot_is_read_only_in_a_directory_only_its_user_can_write(tmp_path: Path) -> None:
+    data, snapshots = tmp_path / "expanses.csv", tmp_path / "snapshots"
     shutil.copyfile(SAMPLE_CSV, data)
-    with serving(data, workers=1) as server:
-        descriptor = os.open(snapshot_path(server), os.O_WRONLY)
-        try:
-            with pytest.raises(PermissionError):
-                os.write(descriptor, BROKEN)
-            with pytest.raises(PermissionError):
-                os.ftruncate(descriptor, 10)
-        finally:
-            os.close(descriptor)
-        killed = kill_every_worker(server)
-        server.wait_for(lambda: len(server.worker_pids() - killed) == 1, "a new worker")
-        server.wait_until_ready(server.base)
-        assert server.records() == sample_rows()
+    with serving(data, workers=1, extra_env={"EXPANSES_SNAPSHOT_DIR": str(snapshots)}):
+        [served] = snapshots.glob("expanses-*.arrow")
+        assert stat.S_IMODE(served.stat().st_mode) == 0o444
+        assert stat.S_IMODE(snapshots.stat().st_mode) == 0o700
+
+
+def test_a_snapshot_directory_others_can_write_stops_the_start_with_the_reason(tmp_path: Path) -> None:
+    snapshots = tmp_path / "snapshots"
+    snapshots.mkdir(mode=0o777)
+    snapshots.chmod(0o777)  # whoever can write here could choose the data served
+    server = start(SAMPLE_CSV, free_port(), extra_env={"EXPANSES_SNAPSHOT_DIR": str(snapshots)})
+    with contextlib.closing(server):
+        assert server.wait(timeout=60) != 0
+        assert f"cannot use the snapshot directory {snapshots}" in server.output()
+        assert "writable by others" in server.output()
 
 
 @pytest.mark.parametrize("kind", ["named pipe", "directory", "missing"])

@@ -12,6 +12,7 @@ from service.csv_source import ExpenseColumns
 from service.engine import ExpenseTable
 from service.fields import DIMENSIONS
 from service.query import Filter, SortKey
+from service.snapshot import build
 
 # id:            1        2        3        4        5
 COLUMNS = ExpenseColumns(
@@ -26,7 +27,7 @@ COLUMNS = ExpenseColumns(
 
 @pytest.fixture(scope="module")
 def table() -> ExpenseTable:
-    return ExpenseTable(COLUMNS)
+    return ExpenseTable(build(COLUMNS))
 
 
 def ids(table: ExpenseTable, filters: list[Filter], sort: list[SortKey] | None = None) -> list[int]:
@@ -101,7 +102,7 @@ def test_records_carry_exact_amounts_and_iso_dates(table: ExpenseTable) -> None:
 
 
 def test_an_empty_table_answers_empty(table: ExpenseTable) -> None:
-    empty = ExpenseTable(ExpenseColumns())
+    empty = ExpenseTable(build(ExpenseColumns()))
     assert len(empty) == 0
     assert empty.find([Filter("member_name", "eq", "Sam")], [SortKey("amount")], 0, 20) == (0, [])
     assert empty.get(1) is None

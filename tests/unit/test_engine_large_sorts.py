@@ -20,6 +20,7 @@ from data.generate import write_csv
 from service.csv_source import load_expenses
 from service.engine import _EAGER_SORT_ROWS, ExpenseTable
 from service.query import Filter, SortKey
+from service.snapshot import build
 from tests.reference import Row, read_rows
 
 ROWS = 30_000
@@ -76,7 +77,7 @@ def sort_id(sort: list[SortKey]) -> str:
 def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[ExpenseTable, list[Row]]:
     path: Path = tmp_path_factory.mktemp("large") / "expanses.csv"
     write_csv(path, ROWS, SEED)
-    return ExpenseTable(load_expenses(path)), read_rows(path)
+    return ExpenseTable(build(load_expenses(path))), read_rows(path)
 
 
 def expected_order(rows: list[Row], sort: list[SortKey]) -> list[Row]:

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from service.csv_source import load_expenses
 from service.engine import ExpenseTable
+from service.snapshot import build
 from tests.conftest import HEADER
 
 EXTREMES = HEADER + "IT,Gaama,1.00€,1/1/0001,Sam\nHR,Mars,2.00€,12/31/9999,Ann\n"
@@ -20,7 +21,7 @@ def peak_bytes_to_build(path: Path) -> int:
     columns = load_expenses(path)
     tracemalloc.start()
     try:
-        ExpenseTable(columns)
+        ExpenseTable(build(columns))
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -1,0 +1,61 @@
+"""Workers share one mapped snapshot; a restart finds it; a reload makes the next one and retires the old.
+
+Why: parsing once and mapping everywhere is what lets N workers cost about one copy of the
+data, and an unchanged file restart without parsing (docs/decisions/0007-shared-snapshot.md).
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+from pathlib import Path
+
+from tests.conftest import HEADER, SAMPLE_CSV
+from tests.live_server import Server, serving
+
+
+def mapped_files(pid: int) -> set[str]:
+    """The files a process has mapped (Linux's /proc/PID/maps)."""
+    lines = Path(f"/proc/{pid}/maps").read_text().splitlines()
+    return {line.split(maxsplit=5)[5] for line in lines if len(line.split(maxsplit=5)) == 6}
+
+
+def snapshots(directory: Path) -> list[Path]:
+    return sorted(directory.glob("expanses-*.arrow"))
+
+
+def test_every_worker_maps_the_one_snapshot_and_a_restart_finds_it(tmp_path: Path) -> None:
+    data, directory = tmp_path / "expanses.csv", tmp_path / "snapshots"
+    shutil.copyfile(SAMPLE_CSV, data)
+    environment = {"EXPANSES_SNAPSHOT_DIR": str(directory)}
+    with serving(data, workers=2, extra_env=environment) as server:
+        [built] = snapshots(directory)
+        assert "snapshot built" in server.output()
+        workers = server.worker_pids()
+        assert len(workers) == 2
+        assert all(str(built) in mapped_files(pid) for pid in workers)
+    with serving(data, workers=1, extra_env=environment) as server:
+        assert f"snapshot found {built}" in server.output()
+        assert snapshots(directory) == [built]
+
+
+def reload(server: Server) -> None:
+    old_workers = server.worker_pids()
+    server.process.send_signal(signal.SIGHUP)
+    server.wait_for(lambda: not server.worker_pids() & old_workers, "new workers")
+    server.wait_until_ready(server.base)
+
+
+def test_a_reload_builds_the_new_snapshot_and_the_next_one_removes_the_retired(tmp_path: Path) -> None:
+    data, directory = tmp_path / "expanses.csv", tmp_path / "snapshots"
+    shutil.copyfile(SAMPLE_CSV, data)
+    with serving(data, workers=1, extra_env={"EXPANSES_SNAPSHOT_DIR": str(directory)}) as server:
+        [first] = snapshots(directory)
+        data.write_text(HEADER + "IT,Gaama,4.00€,1/2/2021,Sam\n", encoding="utf-8")
+        reload(server)
+        assert server.records() == 1
+        [second] = set(snapshots(directory)) - {first}
+        assert str(second) in mapped_files(next(iter(server.worker_pids())))
+        reload(server)  # the first one's workers are gone: no process holds it any more
+        assert snapshots(directory) == [second]
+        assert server.records() == 1
