@@ -34,6 +34,10 @@ class Running:
         sizes = [_rss_kb(pid) for pid in _tree(self.process.pid)]
         return max(sizes) / 1024, sum(sizes) / 1024
 
+    def pss_mb(self) -> float:
+        """Proportional set size of the process tree in MB: shared pages (a mapped snapshot) counted once in all."""
+        return sum(_pss_kb(pid) for pid in _tree(self.process.pid)) / 1024
+
     def stop(self) -> None:
         os.killpg(self.process.pid, signal.SIGTERM)
         try:
@@ -91,14 +95,26 @@ def _start(name: str, command: list[str], port: int, probe: str, env: dict[str, 
 
 
 def _tree(pid: int) -> list[int]:
+    """The process and its descendants (one that exits while we look is left out)."""
     pids, pending = [], [pid]
     while pending:
         current = pending.pop()
         pids.append(current)
         for task in Path(f"/proc/{current}/task").glob("*"):
-            children = (task / "children").read_text().split()
+            try:
+                children = (task / "children").read_text().split()
+            except OSError:
+                continue
             pending.extend(int(child) for child in children)
     return pids
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in lines if line.startswith("Pss:")), 0)
 
 
 def _rss_kb(pid: int) -> int:
