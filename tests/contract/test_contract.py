@@ -59,18 +59,6 @@ def test_jsonapi_content_type_with_parameters_is_415(base_url: str, path: str) -
     assert body["errors"][0]["source"] == {"header": "Content-Type"}
 
 
-@pytest.mark.parametrize("path", ["/expanses", "/aggregates", "/expanses/1"])
-@pytest.mark.parametrize("name", ["foo", "by", "include", "Filter", "page[offset]"])
-def test_unknown_query_parameters_are_400(base_url: str, path: str, name: str) -> None:
-    body = document(get(base_url, path, params={name: "1"}), 400)
-    assert body["errors"][0]["source"] == {"parameter": name}
-
-
-def test_aggregates_sort_only_on_what_is_grouped(base_url: str) -> None:
-    body = document(get(base_url, "/aggregates", params={"group_by": "departments", "sort": "member_name"}), 400)
-    assert body["errors"][0]["source"] == {"parameter": "sort"}
-
-
 @pytest.mark.parametrize("path", API_PATHS + ["/openapi.json", "/docs"])
 @pytest.mark.parametrize("method", ["POST", "PATCH", "DELETE"])
 def test_writes_are_403_with_allow(base_url: str, path: str, method: str) -> None:

@@ -7,17 +7,6 @@ from flask.testing import FlaskClient
 
 from tests.jsonapi import error
 
-#: Paths that read no query parameters: any parameter is a 400 naming it.
-PLAIN_PATHS = ["/", "/health", "/openapi.json", "/openapi.yaml", "/docs", "/docs/", "/docs/swagger-ui.css"]
-
-
-@pytest.mark.parametrize("path", PLAIN_PATHS)
-def test_a_parameter_on_a_path_that_takes_none_is_a_400_naming_it(sample_client: FlaskClient, path: str) -> None:
-    with sample_client.get(path) as plain:
-        assert plain.status_code == 200
-    item = error(sample_client.get(path + "?foo=1"), 400, parameter="foo")
-    assert path in item["detail"]
-
 
 @pytest.mark.parametrize("path", ["/expanses//1", "/expanses//", "/expanses/1//", "/aggregates//"])
 def test_doubled_slashes_are_not_redirected(sample_client: FlaskClient, path: str) -> None:
