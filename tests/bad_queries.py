@@ -42,7 +42,7 @@ BAD_QUERIES = [
     BadQuery("foo=1", "foo", "Unknown query parameter"),
     BadQuery("Filter=1", "Filter", "Unknown query parameter"),
     BadQuery("by=departments", "by", "Unknown query parameter"),
-    BadQuery("group_by=departments", "group_by", "Unknown query parameter", but(AGGREGATES)),
+    BadQuery("group_by=departments", "group_by", "Unknown query parameter", paths=but(AGGREGATES)),
     BadQuery("include=anything", "include", "not supported"),
     BadQuery('filter=[{"name":"amount","op":"gte","val":1}]', "filter", "expected filter[field]"),
     BadQuery("filter[]=x", "filter[]", "expected filter[field]"),
@@ -99,7 +99,11 @@ BAD_QUERIES = [
     BadQuery("sort=amount&sort=date", "sort", "2 times"),
     BadQuery("sort=amount", "sort", paths=but(EXPANSES)),  # /aggregates sorts on what it groups by
     BadQuery(
-        "group_by=departments&sort=member_name", "sort", "Cannot sort on 'member_name'", (AGGREGATES,), AGGREGATES
+        "group_by=departments&sort=member_name",
+        "sort",
+        "Cannot sort on 'member_name'",
+        paths=(AGGREGATES,),  # elsewhere group_by is the bad one
+        words_on=AGGREGATES,
     ),
     BadQuery("group_by=departments&sort=nope", "sort", paths=(AGGREGATES,)),
     # Sparse fieldsets.
