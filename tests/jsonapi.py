@@ -1,31 +1,53 @@
-"""Assertions on JSON:API responses: media type, version, and the official 1.1 schema."""
+"""Assertions on JSON:API responses: media type, version, and the official 1.1 schema.
+
+They take the test client's responses, or `Reply`, the same three things read from an answer
+over HTTP.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import requests
 from jsonschema import Draft202012Validator
+from werkzeug.datastructures import Headers
 from werkzeug.test import TestResponse
 
 _SCHEMA = json.loads((Path(__file__).parent / "schemas" / "jsonapi-1.1.schema.json").read_text(encoding="utf-8"))
 _VALIDATOR = Draft202012Validator(_SCHEMA)
 
 
-def document(response: TestResponse) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Reply:
+    """An answer as the test client gives it (status, headers, body), whichever way it came."""
+
+    status_code: int
+    headers: Headers
+    data: bytes
+
+    @classmethod
+    def of(cls, response: TestResponse | requests.Response) -> Reply:
+        if isinstance(response, requests.Response):
+            return cls(response.status_code, Headers(list(response.headers.items())), response.content)
+        return cls(response.status_code, response.headers, response.get_data())
+
+
+def document(response: TestResponse | Reply) -> dict[str, Any]:
     """The response's JSON:API document, checked against the official schema."""
-    assert response.headers["Content-Type"] == "application/vnd.api+json"
-    body: dict[str, Any] = response.get_json(force=True)
+    assert response.headers["Content-Type"] == "application/vnd.api+json", (response.status_code, response.data[:300])
+    body: dict[str, Any] = json.loads(response.data)
     _VALIDATOR.validate(body)
     assert body["jsonapi"] == {"version": "1.1"}
     return body
 
 
-def error(response: TestResponse, status: int, parameter: str | None = None) -> dict[str, Any]:
+def error(response: TestResponse | Reply, status: int, parameter: str | None = None) -> dict[str, Any]:
     """The single error object of an error response, checked for the canonical shape."""
-    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.status_code == status, response.data.decode(errors="replace")
     body = document(response)
     assert "data" not in body
     [item] = body["errors"]

@@ -1,109 +1,30 @@
-"""Hand-written contract cases for what generated tests miss, over HTTP against any base URL."""
+"""Hand-written contract cases for what generated tests miss, over HTTP against any base URL.
+
+The tables of bad queries and of HTTP behaviour (negotiation, methods, HEAD, OPTIONS) are
+test_bad_queries.py and test_http_behaviour.py, run in-process too.
+"""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 import requests
 import yaml
-from jsonschema import Draft202012Validator
 
-from tests.jsonapi import walk
+from tests import jsonapi
+from tests.jsonapi import Reply, walk
 from tests.live_server import REPO
 
-_JSONAPI = Draft202012Validator(json.loads((REPO / "tests" / "schemas" / "jsonapi-1.1.schema.json").read_text()))
-API_PATHS = ["/", "/health", "/expanses", "/expanses/1", "/aggregates"]
-ALLOWED = {"GET", "HEAD", "OPTIONS"}
 
-
-def document(response: requests.Response, status: int = 200) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["Content-Type"] == "application/vnd.api+json"
-    body: dict[str, Any] = response.json()
-    _JSONAPI.validate(body)
-    assert body["jsonapi"] == {"version": "1.1"}
-    return body
+def document(response: requests.Response) -> dict[str, Any]:
+    """A 200's JSON:API document, checked by tests/jsonapi.document."""
+    assert response.status_code == 200, response.text
+    return jsonapi.document(Reply.of(response))
 
 
 def get(base_url: str, path: str, **kwargs: Any) -> requests.Response:
     return requests.get(base_url + path, timeout=10, **kwargs)
-
-
-@pytest.mark.parametrize("path", API_PATHS)
-@pytest.mark.parametrize(
-    "accept",
-    [
-        None,
-        "*/*",
-        "application/json",
-        "application/vnd.api+json",
-        'application/vnd.api+json; profile="https://x.test/p"',
-    ],
-)
-def test_acceptable_media_types_are_served(base_url: str, path: str, accept: str | None) -> None:
-    document(get(base_url, path, headers={"Accept": accept} if accept else {}))
-
-
-@pytest.mark.parametrize("path", API_PATHS)
-def test_jsonapi_accept_with_other_parameters_is_406(base_url: str, path: str) -> None:
-    body = document(get(base_url, path, headers={"Accept": "application/vnd.api+json; charset=utf-8"}), 406)
-    assert body["errors"][0]["source"] == {"header": "Accept"}
-
-
-@pytest.mark.parametrize("path", API_PATHS)
-def test_jsonapi_content_type_with_parameters_is_415(base_url: str, path: str) -> None:
-    headers = {"Content-Type": "application/vnd.api+json; charset=utf-8"}
-    body = document(get(base_url, path, headers=headers), 415)
-    assert body["errors"][0]["source"] == {"header": "Content-Type"}
-
-
-@pytest.mark.parametrize("path", ["/expanses", "/aggregates", "/expanses/1"])
-@pytest.mark.parametrize("name", ["foo", "by", "include", "Filter", "page[offset]"])
-def test_unknown_query_parameters_are_400(base_url: str, path: str, name: str) -> None:
-    body = document(get(base_url, path, params={name: "1"}), 400)
-    assert body["errors"][0]["source"] == {"parameter": name}
-
-
-def test_aggregates_sort_only_on_what_is_grouped(base_url: str) -> None:
-    body = document(get(base_url, "/aggregates", params={"group_by": "departments", "sort": "member_name"}), 400)
-    assert body["errors"][0]["source"] == {"parameter": "sort"}
-
-
-@pytest.mark.parametrize("path", API_PATHS + ["/openapi.json", "/docs"])
-@pytest.mark.parametrize("method", ["POST", "PATCH", "DELETE"])
-def test_writes_are_403_with_allow(base_url: str, path: str, method: str) -> None:
-    response = requests.request(method, base_url + path, json={"data": {"type": "expanses"}}, timeout=10)
-    document(response, 403)
-    assert set(response.headers["Allow"].split(", ")) == ALLOWED
-
-
-@pytest.mark.parametrize("path", API_PATHS)
-@pytest.mark.parametrize("method", ["PUT", "TRACE"])
-def test_other_methods_are_405_with_allow(base_url: str, path: str, method: str) -> None:
-    response = requests.request(method, base_url + path, timeout=10)
-    document(response, 405)
-    assert set(response.headers["Allow"].split(", ")) == ALLOWED
-
-
-@pytest.mark.parametrize("path", API_PATHS)
-def test_options_allows_exactly_the_read_methods(base_url: str, path: str) -> None:
-    response = requests.options(base_url + path, timeout=10)
-    assert response.status_code == 200
-    assert set(response.headers["Allow"].split(", ")) == ALLOWED
-
-
-@pytest.mark.parametrize("path", API_PATHS + ["/expanses?sort=-amount&page[size]=3", "/aggregates?group_by=date_month"])
-def test_head_is_get_without_a_body(base_url: str, path: str) -> None:
-    head, got = requests.head(base_url + path, timeout=10), get(base_url, path)
-    assert head.status_code == got.status_code == 200
-    assert head.content == b""
-    assert head.headers["Content-Type"] == got.headers["Content-Type"]
-    # A proxy that gzips (the compose stack's nginx) sends the compressed GET chunked, without a length.
-    assert head.headers.get("Content-Encoding") == got.headers.get("Content-Encoding")
-    if "Content-Encoding" not in got.headers:
-        assert head.headers["Content-Length"] == got.headers["Content-Length"]
 
 
 @pytest.mark.parametrize(

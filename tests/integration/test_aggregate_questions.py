@@ -16,7 +16,6 @@ from flask.testing import FlaskClient
 
 from tests.conftest import HEADER
 from tests.integration.test_aggregates import KEYS, as_decimal, expected_groups, fetch
-from tests.jsonapi import error
 from tests.reference import Row
 
 COMPARE: dict[str, Callable[[Any, Any], bool]] = {
@@ -117,26 +116,3 @@ def test_iso_weeks_belong_to_their_iso_year(client_for: Callable[[str], FlaskCli
         ("2021-W01", 1),
         ("2025-W01", 1),
     ]
-
-
-BAD_METRIC_FILTERS = [
-    ("/aggregates?filter[median][gte]=1", "filter[median][gte]"),
-    ("/aggregates?filter[total][contains]=1", "filter[total][contains]"),
-    ("/aggregates?filter[total][like]=1", "filter[total][like]"),
-    ("/aggregates?filter[total][gte]=abc", "filter[total][gte]"),
-    ("/aggregates?filter[average][lt]=1.234", "filter[average][lt]"),
-    ("/aggregates?filter[count][gt]=1.5", "filter[count][gt]"),
-    ("/aggregates?filter[count][gt]=-1", "filter[count][gt]"),
-    ("/aggregates?filter[min][in]=1,,2", "filter[min][in]"),
-    ("/aggregates?filter[max]=", "filter[max]"),
-    ("/expanses?filter[total][gte]=50000", "filter[total][gte]"),
-    ("/expanses?filter[count]=3", "filter[count]"),
-    ("/aggregates?group_by=date_weeks", "group_by"),
-]
-
-
-@pytest.mark.parametrize(("path", "parameter"), BAD_METRIC_FILTERS)
-def test_bad_metric_filters_are_400s_naming_the_parameter(
-    sample_client: FlaskClient, path: str, parameter: str
-) -> None:
-    error(sample_client.get(path), 400, parameter=parameter)

@@ -12,7 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import HEADER
-from tests.jsonapi import document, error, walk
+from tests.jsonapi import document, walk
 from tests.reference import Dataset, Row
 
 CENT = Decimal("0.01")
@@ -143,31 +143,6 @@ def test_sparse_fieldset_and_pagination(client: FlaskClient, rows: list[Row]) ->
     assert pages[0]["meta"]["count"] == len(expected)
     assert all(set(group["attributes"]) == {"total", "count"} for group in groups)
     assert [group["id"] for group in groups] == [f"{day}/{currency}" for (day, currency) in sorted(expected)]
-
-
-BAD = [
-    ("group_by=amount", "group_by"),
-    ("group_by=foo", "group_by"),
-    ("group_by=departments,departments", "group_by"),
-    ("group_by=", "group_by"),
-    ("group_by=departments,", "group_by"),
-    ("group_by=date.month", "group_by"),
-    ("group_by[x]=departments", "group_by[x]"),
-    ("by=departments", "by"),
-    ("group_by=departments&sort=member_name", "sort"),
-    ("group_by=departments&sort=nope", "sort"),
-    ("sort=amount", "sort"),
-    ("fields[aggregates]=nope", "fields[aggregates]"),
-    ("fields[expanses]=amount", "fields[expanses]"),
-    ("filter[amount][gte]=x", "filter[amount][gte]"),
-    ("page[size]=0", "page[size]"),
-    ("include=x", "include"),
-]
-
-
-@pytest.mark.parametrize(("query", "parameter"), BAD, ids=[q for q, _ in BAD])
-def test_bad_aggregate_queries_are_400(sample_client: FlaskClient, query: str, parameter: str) -> None:
-    error(sample_client.get(f"/aggregates?{query}"), 400, parameter)
 
 
 def test_a_fieldset_may_name_attributes_not_grouped_by(sample_client: FlaskClient) -> None:

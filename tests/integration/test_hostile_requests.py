@@ -7,17 +7,6 @@ from flask.testing import FlaskClient
 
 from tests.jsonapi import error
 
-#: Paths that read no query parameters: any parameter is a 400 naming it.
-PLAIN_PATHS = ["/", "/health", "/openapi.json", "/openapi.yaml", "/docs", "/docs/", "/docs/swagger-ui.css"]
-
-
-@pytest.mark.parametrize("path", PLAIN_PATHS)
-def test_a_parameter_on_a_path_that_takes_none_is_a_400_naming_it(sample_client: FlaskClient, path: str) -> None:
-    with sample_client.get(path) as plain:
-        assert plain.status_code == 200
-    item = error(sample_client.get(path + "?foo=1"), 400, parameter="foo")
-    assert path in item["detail"]
-
 
 @pytest.mark.parametrize("path", ["/expanses//1", "/expanses//", "/expanses/1//", "/aggregates//"])
 def test_doubled_slashes_are_not_redirected(sample_client: FlaskClient, path: str) -> None:
@@ -50,12 +39,6 @@ def test_well_formed_hosts_name_every_link(sample_client: FlaskClient, host: str
     response = sample_client.get("/expanses/1", headers={"Host": host})
     assert response.status_code == 200 and response.json is not None
     assert response.json["data"]["links"]["self"] == f"http://{host}/expanses/1"
-
-
-def test_an_options_answer_has_no_media_type(sample_client: FlaskClient) -> None:
-    response = sample_client.options("/expanses")
-    assert response.status_code == 200 and response.data == b""
-    assert "Content-Type" not in response.headers
 
 
 def test_a_failed_if_match_on_a_docs_asset_is_not_the_asset(sample_client: FlaskClient) -> None:

@@ -34,11 +34,3 @@ def test_unknown_or_malformed_ids_are_404(client: FlaskClient, rows: list[Row], 
     raw_id = str(len(rows) + 1) if raw_id == "last+1" else raw_id
     item = error(client.get(f"/expanses/{raw_id}"), 404)
     assert f"ids run from 1 to {len(rows)}" in item["detail"]
-
-
-@pytest.mark.parametrize(
-    ("query", "parameter"),
-    [("sort=amount", "sort"), ("filter[amount]=4", "filter[amount]"), ("page[size]=2", "page[size]"), ("x=1", "x")],
-)
-def test_collection_parameters_are_refused_on_one_record(client: FlaskClient, query: str, parameter: str) -> None:
-    error(client.get(f"/expanses/1?{query}"), 400, parameter)

@@ -17,11 +17,9 @@ import json
 import os
 import socket
 import subprocess
-import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,6 +27,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.live_server import REPO
+from tests.load import Load
 
 STACK_ENV = os.environ.get("EXPANSES_STACK")
 pytestmark = pytest.mark.skipif(not STACK_ENV, reason="EXPANSES_STACK is not set (make test-docker sets it)")
@@ -221,61 +220,27 @@ def test_large_page_is_gzipped(stack: Stack) -> None:
     assert len(body) * 5 < len(plain), (len(body), len(plain))
 
 
-@dataclass
-class Load:
-    """LOAD_CONCURRENCY clients, each on a keep-alive connection to the proxy, counting every outcome."""
-
-    stack: Stack
-    outcomes: Counter[str] = field(default_factory=Counter)
-    failures: list[str] = field(default_factory=list)
-    stop: threading.Event = field(default_factory=threading.Event)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def client(self, offset: int) -> None:
-        connection = http.client.HTTPConnection(*self.stack.address, timeout=30)
-        index = offset
-        while not self.stop.is_set():
-            path = LOAD_PATHS[index % len(LOAD_PATHS)]
-            index += 1
-            try:
-                connection.request("GET", path)
-                response = connection.getresponse()
-                response.read()
-                outcome = str(response.status)
-            except (OSError, http.client.HTTPException) as error:
-                outcome = type(error).__name__
-                connection.close()
-            with self.lock:
-                self.outcomes[outcome] += 1
-                if outcome != "200" and len(self.failures) < 20:
-                    self.failures.append(f"{path}: {outcome}")
-        connection.close()
-
-    @property
-    def failed(self) -> int:
-        return sum(count for outcome, count in self.outcomes.items() if outcome != "200")
+def load_path(client: int, request: int) -> str:
+    """Each client cycles through LOAD_PATHS, starting at a place of its own."""
+    return LOAD_PATHS[(client + request) % len(LOAD_PATHS)]
 
 
 @pytest.fixture
 def load(stack: Stack) -> Iterator[Callable[[Callable[[], None], Callable[[], bool], str], Load]]:
     """Run the load for at least LOAD_SECONDS; at 7 s do `fault`, and go on until `settled` too."""
-    threads: list[threading.Thread] = []
     runs: list[Load] = []
 
     def run(fault: Callable[[], None], settled: Callable[[], bool], name: str) -> Load:
         assert not runs, "one load run per test"
-        run = Load(stack)
+        # LOAD_CONCURRENCY clients, each on a keep-alive connection to the proxy.
+        run = Load(stack.address, load_path, keep_alive=True, timeout=30)
         runs.append(run)
-        threads.extend(threading.Thread(target=run.client, args=(i,), daemon=True) for i in range(LOAD_CONCURRENCY))
         started = time.monotonic()
-        for thread in threads:
-            thread.start()
+        run.start(LOAD_CONCURRENCY)
         time.sleep(7)
         fault()
         wait_for(lambda: time.monotonic() - started >= LOAD_SECONDS and settled(), f"{name} settled under load", 180)
-        run.stop.set()
-        for thread in threads:
-            thread.join(timeout=40)
+        run.finish(timeout=40)
         seconds = time.monotonic() - started
         summary = {"seconds": round(seconds, 1), "concurrency": LOAD_CONCURRENCY, **run.outcomes}
         OUTPUT.mkdir(exist_ok=True)
@@ -284,9 +249,7 @@ def load(stack: Stack) -> Iterator[Callable[[Callable[[], None], Callable[[], bo
 
     yield run
     for run_ in runs:
-        run_.stop.set()
-    for thread in threads:
-        thread.join(timeout=40)
+        run_.finish(timeout=40)
 
 
 def test_new_data_rolled_out_to_every_replica_under_load(stack: Stack, load: Callable[..., Load]) -> None:
