@@ -81,6 +81,16 @@ def load_expenses(path: Path, raw: bytes | None = None) -> ExpenseColumns:
 
 def read_data_file(path: Path) -> bytes:
     """The file's bytes; a FIFO, a device or a directory is refused without blocking on it."""
+    return _with_data_file(path, lambda reader: reader.read())
+
+
+def data_file_sha256(path: Path) -> str:
+    """SHA-256 of the file's bytes, read in chunks (a restart on an unchanged file never holds them all)."""
+    return _with_data_file(path, lambda reader: hashlib.file_digest(reader, "sha256").hexdigest())
+
+
+def _with_data_file(path: Path, use: Callable[[io.BufferedReader], T]) -> T:
+    """`use` the regular file `path`, opened without blocking; any failure names the file."""
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
@@ -89,7 +99,7 @@ def read_data_file(path: Path) -> bytes:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise CsvFormatError(path, 0, "cannot read the file: not a regular file")
         with open(descriptor, "rb", closefd=False) as reader:
-            return reader.read()
+            return use(reader)
     except OSError as error:
         raise CsvFormatError(path, 0, f"cannot read the file: {error.strerror}") from None
     finally:

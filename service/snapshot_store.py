@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service import snapshot
-from service.csv_source import load_expenses, read_data_file
+from service.csv_source import data_file_sha256, load_expenses
 from service.release import SERVICE_CODE, release_fingerprint
 
 _PREFIX, _SUFFIX = "expanses-", ".arrow"
@@ -47,15 +47,14 @@ def provide(csv_path: Path, directory: Path) -> Provided:
 
     Raises `CsvFormatError` for a file that cannot be served, `OSError` for a directory that cannot be used.
     """
-    raw = read_data_file(csv_path)
+    path = directory / snapshot_name(data_file_sha256(csv_path))
     _make_private(directory)
-    path = directory / snapshot_name(hashlib.sha256(raw).hexdigest())
     with _exclusive(directory / ".lock"):
         rows = _valid_rows(path)
         reused = rows is not None
         if rows is None:
-            built = snapshot.build(load_expenses(csv_path, raw))
-            del raw  # the CSV's bytes are not needed while writing
+            built = snapshot.build(load_expenses(csv_path))
+            path = directory / snapshot_name(built.fingerprint)  # the bytes parsed, if the file changed meanwhile
             _write(built, path)
             rows = len(built)
         remove_stale(directory, keep=path)
