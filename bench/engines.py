@@ -85,11 +85,11 @@ def typed_rows(columns: ExpenseColumns) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "id": range(1, len(columns) + 1),
-            "departments": columns.departments,
-            "project_name": columns.project_name,
-            "member_name": columns.member_name,
-            "cents": columns.amount_cents,
-            "date": columns.date.dt.to_string("%Y-%m-%d"),
+            "departments": columns["departments"],
+            "project_name": columns["project_name"],
+            "member_name": columns["member_name"],
+            "cents": columns["amount"],
+            "date": columns["date"].dt.to_string("%Y-%m-%d"),
         }
     )
 

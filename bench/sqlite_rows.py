@@ -20,12 +20,12 @@ from service.csv_source import load_expenses  # noqa: E402
 def main(source: Path, target: Path) -> None:
     columns = load_expenses(source)
     rows = zip(
-        columns.departments.to_list(),
-        columns.project_name.to_list(),
-        columns.amount_cents.to_list(),
-        columns.currency.to_list(),
-        columns.date.to_list(),
-        columns.member_name.to_list(),
+        columns["departments"].to_list(),
+        columns["project_name"].to_list(),
+        columns["amount"].to_list(),
+        columns["currency"].to_list(),
+        columns["date"].to_list(),
+        columns["member_name"].to_list(),
         strict=True,
     )
     with target.open("w", encoding="utf-8", newline="") as handle:

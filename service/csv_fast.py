@@ -12,12 +12,12 @@ loader then runs to name the line and the reason.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import polars as pl
 
 from service.cells import parse_amount, parse_us_date
-from service.fields import CSV_COLUMNS, TEXT_COLUMNS
+from service.fields import ATTRIBUTES, CSV_COLUMNS, CURRENCY, Kind
 
 #: The longest cell the exact loader accepts (the csv module's field limit, in characters;
 #: bytes are at least as many, so a longer byte count always goes to the exact loader).
@@ -45,18 +45,12 @@ def fast_columns(body: bytes, header: list[str]) -> dict[str, pl.Series] | None:
     distinct = {name: _distinct(frame[name]) for name in CSV_COLUMNS}
     if any(_refused(values) for _, values in distinct.values()):
         return None
+    columns: dict[str, pl.Series] = {}
     try:
-        amounts = [parse_amount(text.strip()) for text in distinct["amount"][1]]
-        days = [parse_us_date(text.strip()) for text in distinct["date"][1]]
+        for name in CSV_COLUMNS:
+            columns.update(_COLUMN_READERS[ATTRIBUTES[name]](name, frame[name], *distinct[name]))
     except ValueError:
         return None
-    amount_of_row = _recoded(frame["amount"], distinct["amount"][0], range(len(amounts)))
-    currencies = [currency for _, currency in amounts]
-    columns = {name: _texts(frame[name], *distinct[name]) for name in TEXT_COLUMNS}
-    columns["amount_cents"] = pl.Series([cents for cents, _ in amounts], dtype=pl.Int64).gather(amount_of_row)
-    columns["currency"] = pl.Series(currencies, dtype=pl.Enum(sorted(set(currencies)))).gather(amount_of_row)
-    day_of_row = _recoded(frame["date"], distinct["date"][0], range(len(days)))
-    columns["date"] = pl.Series(days, dtype=pl.Date).gather(day_of_row)
     return columns
 
 
@@ -86,9 +80,34 @@ def _recoded(column: pl.Series, codes: list[int], new_codes: Iterable[int]) -> p
     return pl.Series(table, dtype=pl.UInt32).gather(column.to_physical())
 
 
-def _texts(column: pl.Series, codes: list[int], values: list[str]) -> pl.Series:
+def _texts(name: str, column: pl.Series, codes: list[int], values: list[str]) -> dict[str, pl.Series]:
     """The column, stripped, as an Enum of its sorted distinct texts."""
     texts = sorted({value.strip() for value in values})
     position = {text: code for code, text in enumerate(texts)}
     rows = _recoded(column, codes, (position[value.strip()] for value in values))
-    return pl.Series(texts, dtype=pl.Enum(texts)).gather(rows)
+    return {name: pl.Series(texts, dtype=pl.Enum(texts)).gather(rows)}
+
+
+def _money(name: str, column: pl.Series, codes: list[int], values: list[str]) -> dict[str, pl.Series]:
+    """Cents, and the currency each amount's sign names; raises ValueError for a cell that is no amount."""
+    amounts = [parse_amount(value.strip()) for value in values]
+    rows = _recoded(column, codes, range(len(amounts)))
+    currencies = [currency for _, currency in amounts]
+    return {
+        name: pl.Series([cents for cents, _ in amounts], dtype=pl.Int64).gather(rows),
+        CURRENCY: pl.Series(currencies, dtype=pl.Enum(sorted(set(currencies)))).gather(rows),
+    }
+
+
+def _dates(name: str, column: pl.Series, codes: list[int], values: list[str]) -> dict[str, pl.Series]:
+    """Calendar days; raises ValueError for a cell that is no date."""
+    days = [parse_us_date(value.strip()) for value in values]
+    return {name: pl.Series(days, dtype=pl.Date).gather(_recoded(column, codes, range(len(days))))}
+
+
+#: How a Categorical column of each kind becomes typed columns, from its distinct values and their codes.
+_COLUMN_READERS: dict[Kind, Callable[[str, pl.Series, list[int], list[str]], dict[str, pl.Series]]] = {
+    Kind.TEXT: _texts,
+    Kind.MONEY: _money,
+    Kind.DATE: _dates,
+}

@@ -21,7 +21,7 @@ import polars as pl
 
 from service.cells import parse_amount, parse_us_date
 from service.csv_fast import fast_columns
-from service.fields import CSV_COLUMNS, TEXT_COLUMNS
+from service.fields import ATTRIBUTES, CSV_COLUMNS, CURRENCY, Kind
 
 T = TypeVar("T")
 
@@ -38,29 +38,38 @@ class CsvFormatError(Exception):
 
 @dataclass
 class ExpenseColumns:
-    """The file's rows as parallel typed columns (Polars series); row i has id i + 1.
+    """The file's rows as one typed Polars series per attribute (service/fields.py); row i has id i + 1.
 
-    Why series, not lists: the fast path reads with Polars and the engine stores Polars
-    frames; lists in between cost a second at a million rows, both ways. Text columns are
-    Enums whose categories are the column's sorted distinct values (a small code per row).
+    By kind: text is an Enum whose categories are the column's sorted distinct values (a small
+    code per row), money is Int64 cents, a date is a Date. Why series, not lists: the fast path
+    reads with Polars and the snapshot stores Arrow; lists in between cost seconds at a million rows.
     """
 
-    departments: pl.Series = field(default_factory=lambda: _texts([]))
-    project_name: pl.Series = field(default_factory=lambda: _texts([]))
-    member_name: pl.Series = field(default_factory=lambda: _texts([]))
-    amount_cents: pl.Series = field(default_factory=lambda: pl.Series(dtype=pl.Int64))
-    currency: pl.Series = field(default_factory=lambda: _texts([]))
-    date: pl.Series = field(default_factory=lambda: pl.Series(dtype=pl.Date))
+    values: dict[str, pl.Series] = field(
+        default_factory=lambda: {name: _empty(kind) for name, kind in ATTRIBUTES.items()}
+    )
     #: SHA-256 of the file's bytes: any change to the data changes it (HTTP ETags build on it).
     fingerprint: str = ""
 
+    def __getitem__(self, name: str) -> pl.Series:
+        return self.values[name]
+
     def __len__(self) -> int:
-        return len(self.amount_cents)
+        return len(self.values[CURRENCY])
 
 
 def _texts(values: list[str]) -> pl.Series:
     """Texts as an Enum of their sorted distinct values, the form every loader returns."""
     return pl.Series(values, dtype=pl.Enum(sorted(set(values))))
+
+
+def _empty(kind: Kind) -> pl.Series:
+    """An empty column of this kind, in the form the loaders return."""
+    return _texts([]) if kind is Kind.TEXT else pl.Series(dtype=_STORED[kind])
+
+
+#: How each kind of non-text attribute is held: exact cents, calendar days.
+_STORED = {Kind.MONEY: pl.Int64, Kind.DATE: pl.Date}
 
 
 def load_expenses(path: Path, raw: bytes | None = None) -> ExpenseColumns:
@@ -119,16 +128,7 @@ def _fast(path: Path, raw: bytes) -> ExpenseColumns | None:
     header = [cell.strip() for cell in first_line.rstrip("\r").split(",")]
     _column_positions(path, 1, header)
     columns = fast_columns(body, header)
-    if columns is None:
-        return None
-    return ExpenseColumns(
-        departments=columns["departments"],
-        project_name=columns["project_name"],
-        member_name=columns["member_name"],
-        amount_cents=columns["amount_cents"],
-        currency=columns["currency"],
-        date=columns["date"],
-    )
+    return None if columns is None else ExpenseColumns(columns)
 
 
 def _parse(path: Path, text: str) -> ExpenseColumns:
@@ -148,22 +148,42 @@ def _typed_columns(path: Path, lines: list[int], records: list[list[str]], posit
     raw = list(zip(*records, strict=True)) if records else [() for _ in positions]
     cells = {name: [cell.strip() for cell in raw[index]] for name, index in positions.items()}
     problems: list[tuple[int, str]] = []
-    for name in TEXT_COLUMNS:
-        if "" in set(cells[name]):
-            problems.append((cells[name].index(""), f"{name} is empty"))
-    amounts = _parse_distinct(cells["amount"], parse_amount, problems)
-    days = _parse_distinct(cells["date"], parse_us_date, problems)
+    values: dict[str, pl.Series] = {}
+    for name in CSV_COLUMNS:
+        values.update(_CELL_READERS[ATTRIBUTES[name]](name, cells[name], problems))
     if problems:
         row, reason = min(problems)
         raise CsvFormatError(path, lines[row], reason)
-    return ExpenseColumns(
-        departments=_texts(cells["departments"]),
-        project_name=_texts(cells["project_name"]),
-        member_name=_texts(cells["member_name"]),
-        amount_cents=pl.Series([amounts[text][0] for text in cells["amount"]], dtype=pl.Int64),
-        currency=_texts([amounts[text][1] for text in cells["amount"]]),
-        date=pl.Series([days[text] for text in cells["date"]], dtype=pl.Date),
-    )
+    return ExpenseColumns(values)
+
+
+def _text_cells(name: str, column: list[str], problems: list[tuple[int, str]]) -> dict[str, pl.Series]:
+    if "" in set(column):
+        problems.append((column.index(""), f"{name} is empty"))
+    return {name: _texts(column)}
+
+
+def _money_cells(name: str, column: list[str], problems: list[tuple[int, str]]) -> dict[str, pl.Series]:
+    """Cents, and the currency each amount's sign names (the one attribute no column holds)."""
+    amounts = _parse_distinct(column, parse_amount, problems)
+    parsed = [amounts.get(text, (0, "")) for text in column]  # a cell that failed is reported, never served
+    return {
+        name: pl.Series([cents for cents, _ in parsed], dtype=_STORED[Kind.MONEY]),
+        CURRENCY: _texts([currency for _, currency in parsed]),
+    }
+
+
+def _date_cells(name: str, column: list[str], problems: list[tuple[int, str]]) -> dict[str, pl.Series]:
+    days = _parse_distinct(column, parse_us_date, problems)
+    return {name: pl.Series([days.get(text) for text in column], dtype=_STORED[Kind.DATE])}
+
+
+#: How the exact loader reads a CSV column of each kind (trimmed cells; problems noted with their row).
+_CELL_READERS: dict[Kind, Callable[[str, list[str], list[tuple[int, str]]], dict[str, pl.Series]]] = {
+    Kind.TEXT: _text_cells,
+    Kind.MONEY: _money_cells,
+    Kind.DATE: _date_cells,
+}
 
 
 def _parse_distinct(column: list[str], parse: Callable[[str], T], problems: list[tuple[int, str]]) -> dict[str, T]:

@@ -14,11 +14,10 @@ from typing import Any
 
 import polars as pl
 
-from service.fields import ATTRIBUTES
 from service.operators import OPERATORS
 from service.query import Filter, SortKey
 from service.records import Record, RecordReader
-from service.snapshot import Snapshot
+from service.snapshot import COLUMN_OF, Snapshot
 
 #: Below this many candidate rows a plain sort beats planning a lazy top-k (0.1 ms vs 0.55 ms at
 #: 300 rows; the lazy top-k wins by 10x and more at hundreds of thousands: docs/performance.md).
@@ -35,8 +34,7 @@ def _average_cents() -> pl.Expr:
     return pl.when(round_up).then(floor + 1).otherwise(floor)
 
 
-#: Engine column behind each API field (amounts are stored as exact integer cents).
-_COLUMN = {"id": "id", "amount": "cents", **{name: name for name in ATTRIBUTES if name != "amount"}}
+_COLUMN = COLUMN_OF
 
 #: Each metric of a group as an exact integer expression (cents, or a count).
 _METRIC: dict[str, pl.Expr] = {

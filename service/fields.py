@@ -35,11 +35,14 @@ ATTRIBUTES: dict[str, Kind] = {
 #: Everything a client may filter or sort on: the attributes plus the id.
 QUERYABLE: dict[str, Kind] = {"id": Kind.ID, **ATTRIBUTES}
 
-#: The columns the CSV file must have (currency is derived from the amount's sign).
-CSV_COLUMNS = ("departments", "project_name", "amount", "date", "member_name")
+#: The attribute no CSV column holds: each amount's currency, read from its sign (service/cells.py).
+CURRENCY = "currency"
+
+#: The columns the CSV file must have: every attribute but the currency.
+CSV_COLUMNS = tuple(name for name in ATTRIBUTES if name != CURRENCY)
 
 #: Text columns of the CSV, stored as-is after trimming.
-TEXT_COLUMNS = ("departments", "project_name", "member_name")
+TEXT_COLUMNS = tuple(name for name in CSV_COLUMNS if ATTRIBUTES[name] is Kind.TEXT)
 
 AGGREGATES_TYPE = "aggregates"
 

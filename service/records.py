@@ -3,20 +3,23 @@
 Why: a page of 20 records or one record by id is read on every request; asking the
 dataframe for them (take, cast, to_dicts) cost more than the query itself at small
 sizes. Each column is read through a typed memory view of the snapshot's Arrow buffer
-(the mapped file itself: nothing is copied per worker), codes are looked up in their
-column's labels and days in the ISO text of each distinct day of the file.
+(the mapped file itself: nothing is copied per worker), by a reader chosen by the
+attribute's kind (service/fields.py): codes are looked up in their column's labels, cents
+become exact amounts, days the ISO text of each distinct day of the file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any, Literal
 
 import polars as pl
 import pyarrow as pa
 
+from service.fields import ATTRIBUTES, Kind
 from service.money import amount
-from service.snapshot import TEXT_FIELDS, Snapshot
+from service.snapshot import COLUMN_OF, Snapshot
 
 Record = dict[str, Any]
 
@@ -36,29 +39,38 @@ class RecordReader:
 
     def __init__(self, snapshot: Snapshot) -> None:
         table = snapshot.table
-        self._labels = {name: snapshot.labels[name] for name in TEXT_FIELDS}
-        self._codes = {name: _view(table.column(name)) for name in TEXT_FIELDS}
-        self._cents = _view(table.column("cents"))
-        self._days = _view(table.column("date"))
-        distinct = pl.Series(pl.from_arrow(table.column("date"))).unique().to_list()  # whatever the range between them
-        self._iso = {day.toordinal() - _EPOCH: day.isoformat() for day in distinct}
+        readers = {Kind.TEXT: _text_reader, Kind.MONEY: _money_reader, Kind.DATE: _date_reader}
+        self._attributes = [
+            (name, readers[kind](snapshot, _view(table.column(COLUMN_OF[name])), name))
+            for name, kind in ATTRIBUTES.items()
+        ]
 
     def record(self, expense_id: int) -> Record:
         """The record with this id (1-based; the caller checks the range)."""
         row = expense_id - 1
-        labels, codes = self._labels, self._codes
-        return {
-            "id": expense_id,
-            "departments": labels["departments"][codes["departments"][row]],
-            "project_name": labels["project_name"][codes["project_name"][row]],
-            "amount": amount(self._cents[row]),
-            "currency": labels["currency"][codes["currency"][row]],
-            "date": self._iso[self._days[row]],
-            "member_name": labels["member_name"][codes["member_name"][row]],
-        }
+        record: Record = {"id": expense_id}
+        for name, read in self._attributes:
+            record[name] = read(row)
+        return record
 
     def records(self, ids: list[int]) -> list[Record]:
         return [self.record(expense_id) for expense_id in ids]
+
+
+def _text_reader(snapshot: Snapshot, codes: memoryview[int], name: str) -> Callable[[int], Any]:
+    labels = snapshot.labels[name]
+    return lambda row: labels[codes[row]]
+
+
+def _money_reader(snapshot: Snapshot, cents: memoryview[int], name: str) -> Callable[[int], Any]:
+    return lambda row: amount(cents[row])
+
+
+def _date_reader(snapshot: Snapshot, days: memoryview[int], name: str) -> Callable[[int], Any]:
+    """ISO text of each distinct day of the file, made once, whatever the range between them."""
+    distinct = pl.Series(pl.from_arrow(snapshot.table.column(COLUMN_OF[name]))).unique().to_list()
+    iso = {day.toordinal() - _EPOCH: day.isoformat() for day in distinct}
+    return lambda row: iso[days[row]]
 
 
 def _view(column: pa.ChunkedArray) -> memoryview[int]:

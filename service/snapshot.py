@@ -21,13 +21,16 @@ import polars as pl
 import pyarrow as pa
 
 from service.csv_source import ExpenseColumns
-from service.fields import ATTRIBUTES, Kind
+from service.fields import ATTRIBUTES, QUERYABLE, Kind
 
 #: Changes whenever the columns or their meaning change, so an older snapshot is never read.
-FORMAT = "expanses-snapshot-1"
+FORMAT = "expanses-snapshot-2"
 
 #: Text attributes, stored as codes into their sorted distinct values.
 TEXT_FIELDS = tuple(name for name, kind in ATTRIBUTES.items() if kind is Kind.TEXT)
+
+#: The stored column behind each field a query may name (money is held as exact integer cents).
+COLUMN_OF = {name: "cents" if kind is Kind.MONEY else name for name, kind in QUERYABLE.items()}
 
 #: Labels of the date buckets `/aggregates` groups by; they sort chronologically as text.
 DATE_BUCKETS: dict[str, pl.Expr] = {
@@ -39,6 +42,9 @@ DATE_BUCKETS: dict[str, pl.Expr] = {
 
 #: Every column stored as a code: its value is the code-th of its sorted labels.
 CODED = (*TEXT_FIELDS, *DATE_BUCKETS)
+
+#: The snapshot's columns, in order: the id, each attribute, then the date buckets.
+LAYOUT = ("id", *(COLUMN_OF[name] for name in ATTRIBUTES), *DATE_BUCKETS)
 
 
 class SnapshotError(Exception):
@@ -60,16 +66,13 @@ class Snapshot:
 
 
 def build(columns: ExpenseColumns) -> Snapshot:
-    """The snapshot of checked CSV columns."""
-    labels = {name: tuple(sorted(getattr(columns, name).unique().to_list())) for name in TEXT_FIELDS}
-    frame = pl.DataFrame(
-        {
-            "id": pl.int_range(1, len(columns) + 1, dtype=pl.Int64, eager=True),
-            **{name: getattr(columns, name).cast(pl.Enum(labels[name])).to_physical() for name in TEXT_FIELDS},
-            "cents": columns.amount_cents.cast(pl.Int64),
-            "date": columns.date.cast(pl.Date),
-        }
-    )
+    """The snapshot of checked CSV columns: text as codes into sorted labels, money and dates as they are."""
+    labels = {name: tuple(sorted(columns[name].unique().to_list())) for name in TEXT_FIELDS}
+    stored = {"id": pl.int_range(1, len(columns) + 1, dtype=pl.Int64, eager=True)}
+    for name in ATTRIBUTES:
+        values = columns[name]
+        stored[COLUMN_OF[name]] = values.cast(pl.Enum(labels[name])).to_physical() if name in labels else values
+    frame = pl.DataFrame(stored)
     buckets, bucket_labels = _date_buckets(frame["date"])
     table = frame.with_columns(buckets).to_arrow().combine_chunks()
     return Snapshot(table, {**labels, **bucket_labels}, columns.fingerprint)
@@ -99,7 +102,7 @@ def read(descriptor: int) -> Snapshot:
     if metadata.get("format") != FORMAT or metadata.get("rows") != str(table.num_rows):
         raise SnapshotError(f"written by another release or cut short (format {metadata.get('format')!r})")
     labels = {name: tuple(values) for name, values in json.loads(metadata["labels"]).items()}
-    if set(labels) != set(CODED) or table.column_names != ["id", *TEXT_FIELDS, "cents", "date", *DATE_BUCKETS]:
+    if set(labels) != set(CODED) or tuple(table.column_names) != LAYOUT:
         raise SnapshotError("its columns are not this release's")
     return Snapshot(table, labels, metadata["fingerprint"])
 

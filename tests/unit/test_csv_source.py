@@ -18,11 +18,11 @@ def test_user_format_loads_into_typed_columns(csv_file: Callable[[str], Path]) -
     path = csv_file(HEADER + 'IT,Gaama,"1,200.00€",10/2/2021,Sam\nHR,Mars-NS1,4.00€,1/14/2021,Jennifer\n')
     columns = load_expenses(path)
     assert len(columns) == 2
-    assert columns.departments.to_list() == ["IT", "HR"]
-    assert columns.amount_cents.to_list() == [120_000, 400]
-    assert columns.currency.to_list() == ["EUR", "EUR"]
-    assert columns.date.to_list() == [date(2021, 10, 2), date(2021, 1, 14)]
-    assert columns.member_name.to_list() == ["Sam", "Jennifer"]
+    assert columns["departments"].to_list() == ["IT", "HR"]
+    assert columns["amount"].to_list() == [120_000, 400]
+    assert columns["currency"].to_list() == ["EUR", "EUR"]
+    assert columns["date"].to_list() == [date(2021, 10, 2), date(2021, 1, 14)]
+    assert columns["member_name"].to_list() == ["Sam", "Jennifer"]
 
 
 def test_bom_crlf_any_column_order_whitespace_and_blank_lines(csv_file: Callable[[str], Path]) -> None:
@@ -34,11 +34,11 @@ def test_bom_crlf_any_column_order_whitespace_and_blank_lines(csv_file: Callable
         "Ann,1/1/2022,-5.5$,Asterin,HR\r\n"
     )
     columns = load_expenses(csv_file(text))
-    assert columns.member_name.to_list() == ["Sam", "Ann"]
-    assert columns.project_name.to_list() == ["Gaama", "Asterin"]
-    assert columns.amount_cents.to_list() == [120_000, -550]
-    assert columns.currency.to_list() == ["EUR", "USD"]
-    assert columns.date.to_list() == [date(2021, 10, 2), date(2022, 1, 1)]
+    assert columns["member_name"].to_list() == ["Sam", "Ann"]
+    assert columns["project_name"].to_list() == ["Gaama", "Asterin"]
+    assert columns["amount"].to_list() == [120_000, -550]
+    assert columns["currency"].to_list() == ["EUR", "USD"]
+    assert columns["date"].to_list() == [date(2021, 10, 2), date(2022, 1, 1)]
 
 
 def test_header_only_file_is_an_empty_collection(csv_file: Callable[[str], Path]) -> None:
@@ -109,8 +109,9 @@ def test_the_fast_reader_and_the_exact_loader_agree(tmp_path: Path, newline: str
     fast = _fast(path, raw)
     assert fast is not None, "a clean file must take the fast path"
     exact = _parse(path, raw.decode())
-    for name in ("departments", "project_name", "member_name", "amount_cents", "currency", "date"):
-        assert getattr(fast, name).equals(getattr(exact, name), check_dtypes=True, check_names=False), name
+    assert fast.values.keys() == exact.values.keys()
+    for name in exact.values:
+        assert fast[name].equals(exact[name], check_dtypes=True, check_names=False), name
 
 
 def test_the_fast_reader_steps_aside_for_what_only_the_exact_loader_numbers(csv_file: Callable[[str], Path]) -> None:

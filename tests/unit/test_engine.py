@@ -16,12 +16,14 @@ from service.snapshot import build
 
 # id:            1        2        3        4        5
 COLUMNS = ExpenseColumns(
-    departments=pl.Series(["IT", "HR", "IT", "Sales", "HR"]),
-    project_name=pl.Series(["Mars-NS1", "Gaama", "mars-2", "Gaama", "Asterin"]),
-    member_name=pl.Series(["Sam", "Ann", "Sam", "Zoe", "Ann"]),
-    amount_cents=pl.Series([119_999, 400, -50, 400, 1_000_000]),
-    currency=pl.Series(["EUR", "EUR", "USD", "EUR", "EUR"]),
-    date=pl.Series([date(2021, 1, 5), date(2021, 2, 1), date(2021, 1, 5), date(2022, 1, 1), date(2021, 7, 1)]),
+    {
+        "departments": pl.Series(["IT", "HR", "IT", "Sales", "HR"]),
+        "project_name": pl.Series(["Mars-NS1", "Gaama", "mars-2", "Gaama", "Asterin"]),
+        "amount": pl.Series([119_999, 400, -50, 400, 1_000_000]),
+        "currency": pl.Series(["EUR", "EUR", "USD", "EUR", "EUR"]),
+        "date": pl.Series([date(2021, 1, 5), date(2021, 2, 1), date(2021, 1, 5), date(2022, 1, 1), date(2021, 7, 1)]),
+        "member_name": pl.Series(["Sam", "Ann", "Sam", "Zoe", "Ann"]),
+    }
 )
 
 
