@@ -22,7 +22,7 @@ CI_TOOLS_STAMP := $(VENV)/.ci-tools-installed
 BENCH_VENV := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
-.PHONY: k8s-manifests soak run test test-docker stack-up stack-down lint typecheck pytest contract explore fmt sample bench bench-smoke bench-workers bench-proxy profile bench-engines wrk chromium nginx clean
+.PHONY: k8s-manifests soak run test test-docker stack-up stack-down lint typecheck pytest contract explore fmt sample bench bench-smoke bench-big bench-workers bench-proxy profile bench-engines wrk chromium nginx clean
 
 run: $(RUNTIME_STAMP)
 	$(BIN)/gunicorn -c python:service.gunicorn_config
@@ -106,6 +106,14 @@ profile: $(RUNTIME_STAMP) $(BENCH_STAMP) wrk
 # Capacity through the proxy (nginx + 2 replicas) against gunicorn alone, for docs/scaling.md (about 5 minutes).
 bench-proxy: $(DEV_STAMP) wrk nginx
 	$(BIN)/python bench/proxy.py --json test-output/bench-proxy.json
+
+# Ten million rows (issue 12): start-up on a new and an unchanged file, PSS of all processes, deep and
+# cursor pages, WORKERS=4 (docs/performance.md, "Ten million rows"). The 433 MB file is generated once
+# into /tmp/expanses-bench (about a minute), never committed. BIG_ROWS=1000000 for a quicker look.
+BIG_ROWS ?= 10000000
+bench-big: $(RUNTIME_STAMP)
+	mkdir -p test-output
+	cd bench && ../$(BIN)/python big.py --rows $(BIG_ROWS) --workers 4 --json ../test-output/bench-big.json
 
 # Worker models measured for docs/decisions/0005-workers.md.
 bench-workers: $(RUNTIME_STAMP) $(BENCH_STAMP) wrk
