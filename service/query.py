@@ -263,6 +263,7 @@ def _parse_group_by(name: str, value: str, spec: QuerySpec) -> tuple[str, ...]:
 
 def _parse_page_value(name: str, key: str, value: str, spec: QuerySpec) -> int:
     limit = spec.max_page_size if key == "size" else _PAGE_NUMBER_LIMIT
-    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= limit:
+    # Past 18 digits a number is over any limit here (and int() refuses over 4,300 digits).
+    if not value.isascii() or not value.isdigit() or len(value) > 18 or not 1 <= int(value) <= limit:
         raise QueryError(name, f"{name} must be a whole number from 1 to {limit}; got {value!r}.")
     return int(value)
