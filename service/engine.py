@@ -7,21 +7,36 @@ sorting them is an integer sort and text predicates are decided once per distinc
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
 from service.csv_source import ExpenseColumns
+from service.cursors import Position
 from service.fields import ATTRIBUTES, Kind
 from service.operators import OPERATORS
-from service.query import Filter, SortKey
+from service.query import Filter, SortKey, ordering
 from service.records import Record, RecordReader
 
 #: Below this many candidate rows a plain sort beats planning a lazy top-k (0.1 ms vs 0.55 ms at
 #: 300 rows; the lazy top-k wins by 10x and more at hundreds of thousands: docs/performance.md).
 _EAGER_SORT_ROWS = 10_000
 Group = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SeekPage:
+    """A page in cursor mode: the matching count, the records in order, each one's position, and whether more follow."""
+
+    count: int
+    records: list[Record]
+    #: Each record's sort-key values and id, as cursors hold them (text, cents, days since 1970-01-01, id).
+    positions: list[Position]
+    #: Whether rows follow the page in the direction walked (after it, or before it when walking backwards).
+    more: bool
 
 
 def _average_cents() -> pl.Expr:
@@ -81,11 +96,7 @@ class ExpenseTable:
         self, filters: Sequence[Filter], sort: Sequence[SortKey], offset: int, limit: int
     ) -> tuple[int, list[Record]]:
         """Return how many rows match `filters`, and the page `offset:offset+limit` in `sort` order."""
-        keys = [_COLUMN[key.field] for key in sort]
-        descending = [key.descending for key in sort]
-        if "id" not in keys:
-            keys.append("id")
-            descending.append(False)
+        keys, descending = _order(sort)
         if filters:
             candidates = self._matching(filters).select(keys).collect()
         else:  # no plan to run: selecting columns of the stored frame copies nothing
@@ -97,6 +108,58 @@ class ExpenseTable:
         else:  # the lazy plan turns sort + slice into a top-k, much faster on large inputs
             page = candidates.lazy().sort(keys, descending=descending).slice(offset, limit).collect()
         return candidates.height, self._reader.records(page["id"].to_list())
+
+    def seek(
+        self, filters: Sequence[Filter], sort: Sequence[SortKey], position: Position | None, backwards: bool, size: int
+    ) -> SeekPage:
+        """The `size` matching rows just after `position` in `sort` order, or just before it `backwards`.
+
+        Keyset paging: rows strictly beyond the position in the order (sort keys, then id) are
+        kept, and the usual sort + slice (a top-k on large inputs) takes `size` + 1 of them, the
+        extra one telling whether more follow. Backwards, the order is reversed, then the page.
+        No position: the first (or, backwards, the last) page.
+        """
+        keys, descending = _order(sort)
+        walk = [not d for d in descending] if backwards else descending
+        candidates = self._matching(filters).select(keys).collect() if filters else self._frame.select(keys)
+        rows: pl.DataFrame | pl.LazyFrame = candidates if candidates.height <= _EAGER_SORT_ROWS else candidates.lazy()
+        if position is not None:
+            rows = rows.filter(self._beyond(keys, walk, position))
+        if keys == ["id"]:  # rows are stored in id order
+            rows = rows.tail(size + 1).reverse() if walk[0] else rows.head(size + 1)
+        else:
+            rows = rows.sort(keys, descending=walk).head(size + 1)
+        page = rows.collect() if isinstance(rows, pl.LazyFrame) else rows
+        more, page = page.height > size, page.head(size)
+        if backwards:
+            page = page.reverse()
+        positions = page.with_columns(pl.col("date").to_physical()) if "date" in keys else page
+        return SeekPage(candidates.height, self._reader.records(page["id"].to_list()), positions.rows(), more)
+
+    def _beyond(self, keys: list[str], descending: list[bool], position: Position) -> pl.Expr:
+        """Rows strictly after `position` in the order (keys, descending): the OR over each key of
+        "equal on every key before it and beyond on this one" (the last key, id, is unique).
+        """
+        terms: list[pl.Expr] = []
+        equal_so_far: list[pl.Expr] = []
+        for column, desc, value in zip(keys, descending, position, strict=True):
+            equal, greater, less = self._comparisons(column, value)
+            terms.append(pl.all_horizontal([*equal_so_far, less if desc else greater]))
+            equal_so_far.append(equal)
+        return pl.any_horizontal(terms)
+
+    def _comparisons(self, column: str, value: str | int) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+        """`column` ==, > and < a cursor's value. Text compares by position among the sorted categories
+        (so a value the data no longer holds still falls between its neighbours); dates as days.
+        """
+        if column not in self._categories:
+            physical = pl.col(column).to_physical() if column == "date" else pl.col(column)
+            return physical == value, physical > value, physical < value
+        categories, code = self._categories[column], pl.col(column).to_physical()
+        index = bisect_left(categories, value)
+        if index < len(categories) and categories[index] == value:
+            return code == index, code > index, code < index
+        return pl.lit(False), code >= index, code < index
 
     def aggregate(
         self,
@@ -162,6 +225,12 @@ class ExpenseTable:
         test = OPERATORS[condition.operator].on_value
         matching = [value for value in self._categories[column] if test(value, condition.value)]
         return pl.col(column).is_in(matching)
+
+
+def _order(sort: Sequence[SortKey]) -> tuple[list[str], list[bool]]:
+    """The engine columns and directions of the served order: the sort, then id to break ties."""
+    order = ordering(tuple(sort))
+    return [_COLUMN[key.field] for key in order], [key.descending for key in order]
 
 
 def _date_bucket_columns(frame: pl.DataFrame) -> list[pl.Expr]:
