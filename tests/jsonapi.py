@@ -14,19 +14,27 @@ _SCHEMA = json.loads((Path(__file__).parent / "schemas" / "jsonapi-1.1.schema.js
 _VALIDATOR = Draft202012Validator(_SCHEMA)
 
 
-def document(response: TestResponse) -> dict[str, Any]:
-    """The response's JSON:API document, checked against the official schema."""
-    assert response.headers["Content-Type"] == "application/vnd.api+json"
+def document(response: TestResponse, profile: str | None = None) -> dict[str, Any]:
+    """The response's JSON:API document, checked against the official schema.
+
+    `profile`: the one profile it must say it applies, in its media type and `jsonapi.profile`.
+    """
+    if profile is None:
+        assert response.headers["Content-Type"] == "application/vnd.api+json"
+    else:
+        assert response.headers["Content-Type"] == f'application/vnd.api+json; profile="{profile}"'
     body: dict[str, Any] = response.get_json(force=True)
     _VALIDATOR.validate(body)
-    assert body["jsonapi"] == {"version": "1.1"}
+    assert body["jsonapi"] == ({"version": "1.1"} if profile is None else {"version": "1.1", "profile": [profile]})
     return body
 
 
-def error(response: TestResponse, status: int, parameter: str | None = None) -> dict[str, Any]:
+def error(
+    response: TestResponse, status: int, parameter: str | None = None, profile: str | None = None
+) -> dict[str, Any]:
     """The single error object of an error response, checked for the canonical shape."""
     assert response.status_code == status, response.get_data(as_text=True)
-    body = document(response)
+    body = document(response, profile)
     assert "data" not in body
     [item] = body["errors"]
     assert isinstance(item, dict)
