@@ -97,14 +97,14 @@ class Query:
     group_filters: tuple[Filter, ...] = ()
 
 
-def parse_query(args: MultiDict[str, str], spec: QuerySpec, cursor_profile: bool = False) -> Query:
+def parse_query(args: MultiDict[str, str], spec: QuerySpec, *, profile_asked: bool = False) -> Query:
     """Validate every parameter of `args` against `spec`; raise `QueryError` on the first bad one.
 
-    `cursor_profile`: the request's Accept asks for the cursor pagination profile, which makes a
+    `profile_asked`: the request's Accept asks for the cursor pagination profile, which makes a
     request without `page[number]` a cursor-mode one where the endpoint offers it.
     """
     cursor_mode = spec.cursor_pagination and (
-        "page[after]" in args or "page[before]" in args or (cursor_profile and "page[number]" not in args)
+        "page[after]" in args or "page[before]" in args or (profile_asked and "page[number]" not in args)
     )
     parts = _Parts(cursor_mode=cursor_mode)
     for name in args:

@@ -85,7 +85,7 @@ class CollectionResource(ResourceList):  # type: ignore[misc]
         self.query: Query | None = None
 
     def parse(self, args: MultiDict[str, str]) -> Query:
-        return parse_query(args, self.spec, cursor_profile.asked_for(request.headers.get("Accept")))
+        return parse_query(args, self.spec, profile_asked=cursor_profile.asked_for(request.headers.get("Accept")))
 
     def get(self, *args: Any, **kwargs: Any) -> Response:
         """The library's `ResourceList.get` flow, rendering without a marshmallow schema (decision 0004)."""

@@ -37,7 +37,7 @@ CURSORS = replace(NUMBERED, cursor_pagination=True)
 
 
 def parse(pairs: list[tuple[str, str]], spec: QuerySpec = CURSORS, profile: bool = False) -> Query:
-    return parse_query(MultiDict(pairs), spec, cursor_profile=profile)
+    return parse_query(MultiDict(pairs), spec, profile_asked=profile)
 
 
 def refusal(pairs: list[tuple[str, str]], spec: QuerySpec = CURSORS, profile: bool = False) -> QueryError:
