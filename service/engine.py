@@ -24,6 +24,9 @@ from service.records import Record, RecordReader
 #: Below this many candidate rows a plain sort beats planning a lazy top-k (0.1 ms vs 0.55 ms at
 #: 300 rows; the lazy top-k wins by 10x and more at hundreds of thousands: docs/performance.md).
 _EAGER_SORT_ROWS = 10_000
+#: A keyset page first looks among the rows sharing the cursor's first sort value when that value
+#: is text and the rows per distinct value average at least this many pages (docs/performance.md).
+_TIE_GROUP_PAGES = 50
 Group = dict[str, Any]
 
 
@@ -122,19 +125,33 @@ class ExpenseTable:
         keys, descending = _order(sort)
         walk = [not d for d in descending] if backwards else descending
         candidates = self._matching(filters).select(keys).collect() if filters else self._frame.select(keys)
-        rows: pl.DataFrame | pl.LazyFrame = candidates if candidates.height <= _EAGER_SORT_ROWS else candidates.lazy()
-        if position is not None:
-            rows = rows.filter(self._beyond(keys, walk, position))
-        if keys == ["id"]:  # rows are stored in id order
-            rows = rows.tail(size + 1).reverse() if walk[0] else rows.head(size + 1)
-        else:
-            rows = rows.sort(keys, descending=walk).head(size + 1)
-        page = rows.collect() if isinstance(rows, pl.LazyFrame) else rows
+        page = self._within_first_value(candidates, keys, walk, position, size) if position is not None else None
+        if page is None:
+            beyond = None if position is None else self._beyond(keys, walk, position)
+            page = _top(candidates, keys, walk, beyond, size + 1)
         more, page = page.height > size, page.head(size)
         if backwards:
             page = page.reverse()
         positions = page.with_columns(pl.col("date").to_physical()) if "date" in keys else page
         return SeekPage(candidates.height, self._reader.records(page["id"].to_list()), positions.rows(), more)
+
+    def _within_first_value(
+        self, candidates: pl.DataFrame, keys: list[str], walk: list[bool], position: Position, size: int
+    ) -> pl.DataFrame | None:
+        """The page among the rows whose first sort value is the cursor's, or None if they do not fill it.
+
+        Why: with a text first key of few values (`member_name` over millions of rows) nearly every
+        page lies inside one value's rows, and a top-k over those on the other keys costs about
+        half the top-k over every row beyond the cursor (docs/performance.md). Only tried where
+        values average many pages of rows, so that running out (and paying both) is rare.
+        """
+        first = keys[0]
+        values = len(self._categories.get(first, ()))
+        if not values or candidates.height <= _EAGER_SORT_ROWS or candidates.height < values * size * _TIE_GROUP_PAGES:
+            return None
+        same = self._comparisons(first, position[0])[0] & self._beyond(keys[1:], walk[1:], position[1:])
+        page = _top(candidates.lazy().filter(same), keys[1:], walk[1:], None, size + 1)
+        return page if page.height > size else None
 
     def _beyond(self, keys: list[str], descending: list[bool], position: Position) -> pl.Expr:
         """Rows strictly after `position` in the order (keys, descending): the OR over each key of
@@ -225,6 +242,23 @@ class ExpenseTable:
         test = OPERATORS[condition.operator].on_value
         matching = [value for value in self._categories[column] if test(value, condition.value)]
         return pl.col(column).is_in(matching)
+
+
+def _top(
+    rows: pl.DataFrame | pl.LazyFrame, keys: list[str], descending: list[bool], beyond: pl.Expr | None, count: int
+) -> pl.DataFrame:
+    """The first `count` of `rows` (those `beyond` a position, if given) in the order (keys, descending):
+    an eager sort on few rows, a lazy top-k on many, a plain slice in id order.
+    """
+    if isinstance(rows, pl.DataFrame) and rows.height > _EAGER_SORT_ROWS:
+        rows = rows.lazy()
+    if beyond is not None:
+        rows = rows.filter(beyond)
+    if keys == ["id"]:  # rows are stored in id order
+        rows = rows.tail(count).reverse() if descending[0] else rows.head(count)
+    else:
+        rows = rows.sort(keys, descending=descending).head(count)
+    return rows.collect() if isinstance(rows, pl.LazyFrame) else rows
 
 
 def _order(sort: Sequence[SortKey]) -> tuple[list[str], list[bool]]:

@@ -11,11 +11,14 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
+from unittest import mock
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from service import engine
 from service.csv_source import ExpenseColumns
 from service.engine import ExpenseTable
 from service.query import Filter, SortKey
@@ -127,13 +130,22 @@ def cases(draw: st.DrawFn) -> tuple[list[Row], list[SortKey], tuple[str | int, .
     return rows, sort, position, draw(st.booleans()), draw(st.integers(1, 6))
 
 
+@pytest.mark.parametrize("paths", ["as built", "large-input paths forced"])
 @given(cases())
 @settings(max_examples=examples(300))
 def test_a_keyset_page_is_the_rows_just_beyond_the_position_in_the_served_order(
-    case: tuple[list[Row], list[SortKey], tuple[str | int, ...] | None, bool, int],
+    paths: str, case: tuple[list[Row], list[SortKey], tuple[str | int, ...] | None, bool, int]
 ) -> None:
+    """Forced: the lazy top-k, and the first look among the rows sharing the cursor's first value
+    (with its fallback when they run out), which the engine otherwise keeps for large inputs.
+    """
     rows, sort, position, backwards, size = case
-    page = table_of(rows).seek([], sort, position, backwards, size)
+    eager_rows, tie_pages = (engine._EAGER_SORT_ROWS, engine._TIE_GROUP_PAGES) if paths == "as built" else (0, 0)
+    with (
+        mock.patch.object(engine, "_EAGER_SORT_ROWS", eager_rows),
+        mock.patch.object(engine, "_TIE_GROUP_PAGES", tie_pages),
+    ):
+        page = table_of(rows).seek([], sort, position, backwards, size)
     expected_ids, expected_more = reference(rows, sort, position, backwards, size)
     assert [record["id"] for record in page.records] == expected_ids
     assert page.more == expected_more
