@@ -95,5 +95,6 @@ def init_app(app: Flask, table: ExpenseTable, settings: Settings) -> None:
         sortable=AGGREGATE_ATTRIBUTES,
         families=frozenset({"filter", "sort", "fields", "page", "group_by"}),
         dimensions=DIMENSIONS,
+        cursor_pagination=False,  # groups page by number only (docs/api.md)
     )
     route(app, "/aggregates", AggregateList.view, AggregateList, AggregateDataLayer(table), spec)

@@ -1,12 +1,13 @@
 """HTTP caching: the data never changes while a process runs, so every 200 is cacheable.
 
 Why here, around the app: a strong ETag is derived from the dataset's fingerprint and an
-unambiguous encoding of everything else the body depends on (scheme, host, path and the
-decoded parameters in their order, as links repeat them). Each worker keeps the bodies it
-rendered most recently, keyed by that ETag, and answers a repeated request from memory
-(bounded by RESPONSE_CACHE_MB). Only a remembered answer is proof that a request succeeds,
-so a 304 is given before any work only for those; any other request runs, and its 200 turns
-into a 304 when the client already holds it (If-None-Match, weak comparison, `*`).
+unambiguous encoding of everything else the body depends on (scheme, host, path, the
+decoded parameters in their order, as links repeat them, and the profiles Accept asks for).
+Each worker keeps the bodies of the plain JSON:API media type it rendered most recently,
+keyed by that ETag, and answers a repeated request from memory (bounded by RESPONSE_CACHE_MB).
+Only a remembered answer is proof that a request succeeds, so a 304 is given before any work
+only for those; any other request runs, and its 200 turns into a 304 when the client already
+holds it (If-None-Match, weak comparison, `*`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from flask import Flask, Response, g, request
 from service.api_docs import OPENAPI_PATH
 from service.app_state import keep, state
 from service.documents import JSONAPI_MEDIA_TYPE, root_url
+from service.http_policy import requested_profiles
 from service.metrics import ANSWER_MEMORY_HITS
 from service.release import SERVICE_CODE, release_fingerprint
 
@@ -107,12 +109,13 @@ def request_etag() -> str:
 
 
 def _request_key() -> bytes:
-    """Scheme, host and script root, path, then each parameter name and value in order, each length-prefixed.
+    """Scheme, host and script root, path, the profiles Accept asks for (one part: a profile can
+    change the answer), then each parameter name and value in order, each length-prefixed.
 
     Why length prefixes: no value can end early or begin another (a NUL or any other byte is
     just data), so two requests share a key only when every part is the same.
     """
-    parts = [root_url(), request.path]
+    parts = [root_url(), request.path, " ".join(sorted(requested_profiles(request.headers.get("Accept"))))]
     for name, value in request.args.items(multi=True):
         parts += (name, value)
     key = bytearray()
@@ -147,7 +150,9 @@ def _answer_early() -> Response | None:
 def _cache_headers(response: Response) -> Response:
     if response.status_code == 200 and _cacheable():
         etag = g.get("etag") or request_etag()
-        if response.mimetype == JSONAPI_MEDIA_TYPE and not g.get("remembered"):
+        # Only the plain media type is remembered: the early answer is given with it (a profile's
+        # answer, which names the profile in its Content-Type, is rendered each time).
+        if response.content_type == JSONAPI_MEDIA_TYPE and not g.get("remembered"):
             state(CacheState).memory.put(etag, response.get_data())
         if _client_holds(etag):
             response = Response(status=304)

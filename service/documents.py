@@ -14,11 +14,18 @@ JSONAPI_MEDIA_TYPE = "application/vnd.api+json"
 JSONAPI_OBJECT = {"version": "1.1"}
 
 
-def document_response(document: dict[str, Any], status: int = 200) -> Response:
-    """Serialize `document` with the app's JSON provider, stamped as JSON:API 1.1."""
-    document["jsonapi"] = JSONAPI_OBJECT
+def document_response(document: dict[str, Any], status: int = 200, profile: str | None = None) -> Response:
+    """Serialize `document` with the app's JSON provider, stamped as JSON:API 1.1.
+
+    A document that applies a profile says so twice, as JSON:API 1.1 asks: in `jsonapi.profile`
+    and in the `profile` parameter of its media type.
+    """
+    if profile is None:
+        document["jsonapi"] = JSONAPI_OBJECT
+        return Response(current_app.json.dumps(document), status=status, mimetype=JSONAPI_MEDIA_TYPE)
+    document["jsonapi"] = {**JSONAPI_OBJECT, "profile": [profile]}
     body = current_app.json.dumps(document)
-    return Response(body, status=status, mimetype=JSONAPI_MEDIA_TYPE)
+    return Response(body, status=status, content_type=f'{JSONAPI_MEDIA_TYPE}; profile="{profile}"')
 
 
 def root_url() -> str:

@@ -9,20 +9,38 @@ few groups an answer shows.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
+from service.cursors import Position
 from service.operators import OPERATORS
-from service.query import Filter, SortKey
+from service.query import Filter, SortKey, ordering
 from service.records import Record, RecordReader
 from service.snapshot import COLUMN_OF, Snapshot
 
 #: Below this many candidate rows a plain sort beats planning a lazy top-k (0.1 ms vs 0.55 ms at
 #: 300 rows; the lazy top-k wins by 10x and more at hundreds of thousands: docs/performance.md).
 _EAGER_SORT_ROWS = 10_000
+#: A keyset page first looks among the rows sharing the cursor's first sort value when that value
+#: is text and the rows per distinct value average at least this many pages (docs/performance.md).
+_TIE_GROUP_PAGES = 50
 Group = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SeekPage:
+    """A page in cursor mode: the matching count, the records in order, each one's position, and whether more follow."""
+
+    count: int
+    records: list[Record]
+    #: Each record's sort-key values and id, as cursors hold them (text, cents, days since 1970-01-01, id).
+    positions: list[Position]
+    #: Whether rows follow the page in the direction walked (after it, or before it when walking backwards).
+    more: bool
 
 
 def _average_cents() -> pl.Expr:
@@ -62,11 +80,7 @@ class ExpenseTable:
         self, filters: Sequence[Filter], sort: Sequence[SortKey], offset: int, limit: int
     ) -> tuple[int, list[Record]]:
         """Return how many rows match `filters`, and the page `offset:offset+limit` in `sort` order."""
-        keys = [_COLUMN[key.field] for key in sort]
-        descending = [key.descending for key in sort]
-        if "id" not in keys:
-            keys.append("id")
-            descending.append(False)
+        keys, descending = _order(sort)
         if filters:
             candidates = self._matching(filters).select(keys).collect()
         else:  # no plan to run: selecting columns of the stored frame copies nothing
@@ -78,6 +92,72 @@ class ExpenseTable:
         else:  # the lazy plan turns sort + slice into a top-k, much faster on large inputs
             page = candidates.lazy().sort(keys, descending=descending).slice(offset, limit).collect()
         return candidates.height, self._reader.records(page["id"].to_list())
+
+    def seek(
+        self, filters: Sequence[Filter], sort: Sequence[SortKey], position: Position | None, backwards: bool, size: int
+    ) -> SeekPage:
+        """The `size` matching rows just after `position` in `sort` order, or just before it `backwards`.
+
+        Keyset paging: rows strictly beyond the position in the order (sort keys, then id) are
+        kept, and the usual sort + slice (a top-k on large inputs) takes `size` + 1 of them, the
+        extra one telling whether more follow. Backwards, the order is reversed, then the page.
+        No position: the first (or, backwards, the last) page.
+        """
+        keys, descending = _order(sort)
+        walk = [not d for d in descending] if backwards else descending
+        candidates = self._matching(filters).select(keys).collect() if filters else self._frame.select(keys)
+        page = self._within_first_value(candidates, keys, walk, position, size) if position is not None else None
+        if page is None:
+            beyond = None if position is None else self._beyond(keys, walk, position)
+            page = _top(candidates, keys, walk, beyond, size + 1)
+        more, page = page.height > size, page.head(size)
+        if backwards:
+            page = page.reverse()
+        positions = self._labelled(page.with_columns(pl.col("date").to_physical()) if "date" in keys else page)
+        return SeekPage(candidates.height, self._reader.records(page["id"].to_list()), positions.rows(), more)
+
+    def _within_first_value(
+        self, candidates: pl.DataFrame, keys: list[str], walk: list[bool], position: Position, size: int
+    ) -> pl.DataFrame | None:
+        """The page among the rows whose first sort value is the cursor's, or None if they do not fill it.
+
+        Why: with a text first key of few values (`member_name` over millions of rows) nearly every
+        page lies inside one value's rows, and a top-k over those on the other keys costs about
+        half the top-k over every row beyond the cursor (docs/performance.md). Only tried where
+        values average many pages of rows, so that running out (and paying both) is rare.
+        """
+        first = keys[0]
+        values = len(self._labels.get(first, ()))
+        if not values or candidates.height <= _EAGER_SORT_ROWS or candidates.height < values * size * _TIE_GROUP_PAGES:
+            return None
+        same = self._comparisons(first, position[0])[0] & self._beyond(keys[1:], walk[1:], position[1:])
+        page = _top(candidates.lazy().filter(same), keys[1:], walk[1:], None, size + 1)
+        return page if page.height > size else None
+
+    def _beyond(self, keys: list[str], descending: list[bool], position: Position) -> pl.Expr:
+        """Rows strictly after `position` in the order (keys, descending): the OR over each key of
+        "equal on every key before it and beyond on this one" (the last key, id, is unique).
+        """
+        terms: list[pl.Expr] = []
+        equal_so_far: list[pl.Expr] = []
+        for column, desc, value in zip(keys, descending, position, strict=True):
+            equal, greater, less = self._comparisons(column, value)
+            terms.append(pl.all_horizontal([*equal_so_far, less if desc else greater]))
+            equal_so_far.append(equal)
+        return pl.any_horizontal(terms)
+
+    def _comparisons(self, column: str, value: str | int) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+        """`column` ==, > and < a cursor's value. Text compares by position among the sorted labels
+        (so a value the data no longer holds still falls between its neighbours); dates as days.
+        """
+        if column not in self._labels:
+            physical = pl.col(column).to_physical() if column == "date" else pl.col(column)
+            return physical == value, physical > value, physical < value
+        categories, code = self._labels[column], pl.col(column)
+        index = bisect_left(categories, value)
+        if index < len(categories) and categories[index] == value:
+            return code == index, code > index, code < index
+        return pl.lit(False), code >= index, code < index
 
     def aggregate(
         self,
@@ -151,3 +231,26 @@ class ExpenseTable:
         test = OPERATORS[condition.operator].on_value
         matching = [code for code, label in enumerate(self._labels[column]) if test(label, condition.value)]
         return pl.col(column).is_in(pl.Series(matching, dtype=pl.UInt32))
+
+
+def _top(
+    rows: pl.DataFrame | pl.LazyFrame, keys: list[str], descending: list[bool], beyond: pl.Expr | None, count: int
+) -> pl.DataFrame:
+    """The first `count` of `rows` (those `beyond` a position, if given) in the order (keys, descending):
+    an eager sort on few rows, a lazy top-k on many, a plain slice in id order.
+    """
+    if isinstance(rows, pl.DataFrame) and rows.height > _EAGER_SORT_ROWS:
+        rows = rows.lazy()
+    if beyond is not None:
+        rows = rows.filter(beyond)
+    if keys == ["id"]:  # rows are stored in id order
+        rows = rows.tail(count).reverse() if descending[0] else rows.head(count)
+    else:
+        rows = rows.sort(keys, descending=descending).head(count)
+    return rows.collect() if isinstance(rows, pl.LazyFrame) else rows
+
+
+def _order(sort: Sequence[SortKey]) -> tuple[list[str], list[bool]]:
+    """The engine columns and directions of the served order: the sort, then id to break ties."""
+    order = ordering(tuple(sort))
+    return [_COLUMN[key.field] for key in order], [key.descending for key in order]

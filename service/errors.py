@@ -25,12 +25,17 @@ class ApiError(Exception):
 
     status = 400
     title = "Bad request"
+    #: A link naming the kind of error (JSON:API 1.1 `links.type`), where a profile defines one.
+    type_link: str | None = None
+    #: The profile whose error this is: the answer then says it applies that profile.
+    profile: str | None = None
 
     def __init__(self, detail: str, parameter: str | None = None, header: str | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
         self.parameter = parameter
         self.header = header
+        self.meta: dict[str, object] | None = None
 
     def error_object(self) -> dict[str, object]:
         error: dict[str, object] = {"status": str(self.status), "title": self.title, "detail": self.detail}
@@ -38,6 +43,10 @@ class ApiError(Exception):
             error["source"] = {"parameter": self.parameter}
         elif self.header is not None:
             error["source"] = {"header": self.header}
+        if self.type_link is not None:
+            error["links"] = {"type": self.type_link}
+        if self.meta is not None:
+            error["meta"] = self.meta
         return error
 
 
@@ -84,9 +93,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _handle_unexpected)
 
 
-def error_response(status: int, errors: list[dict[str, object]]) -> Response:
+def error_response(status: int, errors: list[dict[str, object]], profile: str | None = None) -> Response:
     """Render `errors` as a JSON:API error document; 403 and 405 say what is allowed."""
-    response = document_response({"errors": errors}, status)
+    response = document_response({"errors": errors}, status, profile)
     if status in (403, 405):
         response.headers["Allow"] = ALLOWED_METHODS
     return response
@@ -94,7 +103,7 @@ def error_response(status: int, errors: list[dict[str, object]]) -> Response:
 
 def _handle_api_error(error: ApiError) -> Response:
     log.info("%s %s -> %s: %s", request.method, request.full_path, error.status, error.detail)
-    return error_response(error.status, [error.error_object()])
+    return error_response(error.status, [error.error_object()], error.profile)
 
 
 def _handle_library_error(error: JsonApiException) -> Response:

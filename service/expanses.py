@@ -1,5 +1,7 @@
 """`/expanses` and `/expanses/{id}`: expense records, filtered, sorted, paginated, one by id.
 
+Pages come by number, or by cursor (the JSON:API cursor pagination profile; docs/api.md).
+
 Why one module: everything about this resource (its query spec, data layer, resource classes,
 shape and routes) is found here; the flow it shares with `/aggregates` is in resource_base.
 """
@@ -13,14 +15,17 @@ from typing import Any
 from flask import Flask, Response, request
 from flask_rest_jsonapi_next import ResourceDetail
 
+from service import cursors
 from service.config import Settings
+from service.cursor_profile import PROFILE
 from service.documents import document_response, root_url
-from service.engine import ExpenseTable
+from service.engine import ExpenseTable, SeekPage
 from service.errors import NotFoundError
 from service.fields import ATTRIBUTES, QUERYABLE, RESOURCE_TYPE
+from service.pagination import cursor_links
 from service.query import Query, QuerySpec, parse_query
 from service.records import Record
-from service.resource_base import CollectionResource, ResourceShape, TableDataLayer, route
+from service.resource_base import CollectionResource, ResourceShape, TableDataLayer, base_url, route
 
 EXPENSE = ResourceShape(RESOURCE_TYPE, tuple(ATTRIBUTES), self_path="/expanses/")
 _CANONICAL_ID = re.compile(r"[1-9][0-9]{0,9}")
@@ -36,6 +41,7 @@ def list_spec(settings: Settings) -> QuerySpec:
         families=frozenset({"filter", "sort", "fields", "page"}),
         default_page_size=settings.default_page_size,
         max_page_size=settings.max_page_size,
+        cursor_pagination=True,
     )
 
 
@@ -46,6 +52,12 @@ class ExpenseDataLayer(TableDataLayer):
         """Matching count, the requested page in the requested order, and no extra meta."""
         count, records = self.table.find(query.filters, query.sort, query.page.offset, query.page.size)
         return count, records, {}
+
+    def get_seek_page(self, query: Query) -> SeekPage:
+        """The page a cursor-mode query asks for (after or before its cursor, or the first)."""
+        seek = query.page.seek
+        assert seek is not None
+        return self.table.seek(query.filters, query.sort, seek.position, seek.backwards, query.page.size)
 
     def get_object(self, view_kwargs: dict[str, Any], qs: Any = None) -> Record:
         """The record whose id is in the URL; unknown or non-canonical ids are 404."""
@@ -61,6 +73,22 @@ class ExpenseList(CollectionResource):
 
     view = "expense_list"
     shape = EXPENSE
+    data_layer: ExpenseDataLayer
+
+    def answer(self, query: Query) -> Response:
+        """By number as every collection, or in cursor mode: each item with its cursor, links by cursor."""
+        if query.page.seek is None:
+            return super().answer(query)
+        page = self.data_layer.get_seek_page(query)
+        names, root = EXPENSE.attribute_names(query.fields), root_url()
+        marks = [cursors.encode(position, query.page.seek.made_for) for position in page.positions]
+        data = []
+        for record, mark in zip(page.records, marks, strict=True):
+            resource = EXPENSE.render(record, names, root)
+            resource["meta"] = {"page": {"cursor": mark}}
+            data.append(resource)
+        links = cursor_links(base_url(), request.args, query.page, (marks[0], marks[-1]) if marks else None, page.more)
+        return document_response({"data": data, "links": links, "meta": {"count": page.count}}, profile=PROFILE)
 
 
 class ExpenseDetail(ResourceDetail):  # type: ignore[misc]

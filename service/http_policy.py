@@ -124,6 +124,35 @@ def _accept_allows_jsonapi(accept: str) -> bool:
     return not jsonapi or any(_acceptable(entry) for entry in jsonapi)
 
 
+def requested_profiles(accept: str | None) -> frozenset[str]:
+    """The profile URIs the JSON:API entries of Accept ask the server to apply (JSON:API 1.1, "Profiles").
+
+    An entry with q=0 asks for nothing. URIs are read as given; the caller decides which it knows.
+    """
+    profiles: set[str] = set()
+    for entry in (accept or "").split(","):
+        if _media_type(entry) != JSONAPI_MEDIA_TYPE:
+            continue
+        asked: list[str] = []
+        for parameter in entry.split(";")[1:]:
+            name, _, value = parameter.partition("=")
+            name, value = name.strip().lower(), value.strip().strip('"')
+            if name == "q":
+                asked = [] if _is_zero(value) else asked
+                break
+            if name == "profile":
+                asked += value.split()
+        profiles.update(asked)
+    return frozenset(profiles)
+
+
+def _is_zero(quality: str) -> bool:
+    try:
+        return float(quality) == 0
+    except ValueError:
+        return False
+
+
 def _media_type(entry: str) -> str:
     return entry.split(";", 1)[0].strip().lower()
 

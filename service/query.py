@@ -3,7 +3,9 @@
 Why: every later step (engine, pagination links, schema) may trust a `Query`; a bad
 parameter becomes a 400 naming that exact parameter before any data is touched.
 The grammar follows JSON:API 1.1 families: filter[...], sort, fields[...], page[...],
-plus our `group_by` on endpoints that aggregate.
+plus our `group_by` on endpoints that aggregate. `page[...]` pages by number, or by cursor
+(the JSON:API cursor pagination profile) where the endpoint offers it: service/cursors.py
+reads the cursors, service/cursor_profile.py has the profile's errors.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
+from service import cursors
+from service.cursor_profile import MaxPageSizeExceeded, RangePaginationNotSupported
 from service.errors import QueryError
 from service.fields import Kind
 from service.operators import MAX_IN_VALUES, OPERATORS
@@ -45,9 +49,21 @@ class SortKey:
 
 
 @dataclass(frozen=True)
+class Seek:
+    """Cursor mode: the page just after `position` (just before it when `backwards`), or the first page."""
+
+    #: The digest the cursors of this query carry (what they are made for).
+    made_for: str
+    position: cursors.Position | None = None
+    backwards: bool = False
+
+
+@dataclass(frozen=True)
 class Page:
     number: int
     size: int
+    #: Set in cursor mode, where `number` means nothing.
+    seek: Seek | None = None
 
     @property
     def offset(self) -> int:
@@ -66,6 +82,8 @@ class QuerySpec:
     default_page_size: int = 20
     max_page_size: int = 1000
     dimensions: tuple[str, ...] = ()
+    #: Whether `page[after]`/`page[before]` (cursor mode) are offered besides page numbers.
+    cursor_pagination: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,17 +97,28 @@ class Query:
     group_filters: tuple[Filter, ...] = ()
 
 
-def parse_query(args: MultiDict[str, str], spec: QuerySpec) -> Query:
-    """Validate every parameter of `args` against `spec`; raise `QueryError` on the first bad one."""
-    parts = _Parts()
+def parse_query(args: MultiDict[str, str], spec: QuerySpec, *, profile_asked: bool = False) -> Query:
+    """Validate every parameter of `args` against `spec`; raise `QueryError` on the first bad one.
+
+    `profile_asked`: the request's Accept asks for the cursor pagination profile, which makes a
+    request without `page[number]` a cursor-mode one where the endpoint offers it.
+    """
+    cursor_mode = spec.cursor_pagination and (
+        "page[after]" in args or "page[before]" in args or (profile_asked and "page[number]" not in args)
+    )
+    parts = _Parts(cursor_mode=cursor_mode)
     for name in args:
         values = args.getlist(name)
         if len(values) > 1:
             raise QueryError(name, f"{name} is given {len(values)} times; give it once.")
         family, first, second = _split_name(name, spec)
         _FAMILIES[family].read(parts, _Parameter(name, first, second, values[0]), spec)
-    page = Page(parts.page.get("number", 1), parts.page.get("size", spec.default_page_size))
-    return Query(tuple(parts.filters), parts.sort, parts.fields, page, parts.group_by)
+    return Query(tuple(parts.filters), parts.sort, parts.fields, _page(parts, spec), parts.group_by)
+
+
+def ordering(sort: tuple[SortKey, ...]) -> tuple[SortKey, ...]:
+    """The order rows are served in: the sort, then id ascending to break ties (unless the sort names id)."""
+    return sort if any(key.field == "id" for key in sort) else (*sort, SortKey("id"))
 
 
 @dataclass
@@ -101,6 +130,9 @@ class _Parts:
     fields: tuple[str, ...] | None = None
     group_by: tuple[str, ...] = ()
     page: dict[str, int] = dataclasses.field(default_factory=dict)
+    #: The cursors given, by direction (`after`, `before`), as text.
+    cursors: dict[str, str] = dataclasses.field(default_factory=dict)
+    cursor_mode: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,7 +181,16 @@ def _read_fields(parts: _Parts, p: _Parameter, spec: QuerySpec) -> None:
 
 
 def _read_page(parts: _Parts, p: _Parameter, spec: QuerySpec) -> None:
-    parts.page[p.first] = _parse_page_value(p.name, p.first, p.value, spec)
+    if p.first in ("after", "before"):
+        parts.cursors[p.first] = p.value  # read once the sort and filters are known (`_page`)
+        return
+    limit = spec.max_page_size if p.first == "size" else _PAGE_NUMBER_LIMIT
+    number = _whole_number(p.value)
+    if p.first == "size" and parts.cursor_mode and number is not None and number > limit:
+        raise MaxPageSizeExceeded(limit)  # the profile's own error, which states the maximum
+    if number is None or not 1 <= number <= limit:
+        raise QueryError(p.name, f"{p.name} must be a whole number from 1 to {limit}; got {p.value!r}.")
+    parts.page[p.first] = number
 
 
 def _read_group_by(parts: _Parts, p: _Parameter, spec: QuerySpec) -> None:
@@ -162,8 +203,8 @@ _FAMILIES: dict[str, _Family] = {
     "sort": _Family("sort", lambda first, second: first is None, _read_sort),
     "fields": _Family("fields[type]", lambda first, second: bool(first) and second is None, _read_fields),
     "page": _Family(
-        "page[number] or page[size]",
-        lambda first, second: first in ("number", "size") and second is None,
+        "page[number], page[size], page[after] or page[before]",
+        lambda first, second: first in ("number", "size", "after", "before") and second is None,
         _read_page,
     ),
     "group_by": _Family("group_by", lambda first, second: first is None, _read_group_by),
@@ -261,8 +302,34 @@ def _parse_group_by(name: str, value: str, spec: QuerySpec) -> tuple[str, ...]:
     return dimensions
 
 
-def _parse_page_value(name: str, key: str, value: str, spec: QuerySpec) -> int:
-    limit = spec.max_page_size if key == "size" else _PAGE_NUMBER_LIMIT
-    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= limit:
-        raise QueryError(name, f"{name} must be a whole number from 1 to {limit}; got {value!r}.")
-    return int(value)
+def _page(parts: _Parts, spec: QuerySpec) -> Page:
+    """Page numbers, or cursor mode: the page after or before one cursor, or the first page."""
+    size = parts.page.get("size", spec.default_page_size)
+    if not parts.cursor_mode:
+        if parts.cursors:  # only where the endpoint pages by number alone
+            name = f"page[{next(iter(parts.cursors))}]"
+            raise QueryError(name, f"This collection pages by number only: use page[number] instead of {name}.")
+        return Page(parts.page.get("number", 1), size)
+    if "number" in parts.page:
+        raise QueryError(
+            "page[number]", "page[number] cannot be combined with page[after] or page[before]; give one way of paging."
+        )
+    if len(parts.cursors) > 1:
+        raise RangePaginationNotSupported()
+    order = ordering(parts.sort)
+    made_for = cursors.digest(
+        [(key.field, key.descending) for key in order], [(f.field, f.operator, f.value) for f in parts.filters]
+    )
+    if not parts.cursors:
+        return Page(1, size, Seek(made_for))  # the first page
+    [(direction, text)] = parts.cursors.items()
+    kinds = [spec.filterable[key.field] for key in order]
+    position = cursors.decode(text, f"page[{direction}]", kinds, made_for)
+    return Page(1, size, Seek(made_for, position, backwards=direction == "before"))
+
+
+def _whole_number(text: str) -> int | None:
+    """ASCII digits as a number (past 18 digits, a number too large for any limit here), else None."""
+    if not text.isascii() or not text.isdigit():
+        return None
+    return int(text) if len(text) <= 18 else 10**18

@@ -21,6 +21,7 @@ from flask_rest_jsonapi_next import ResourceList
 from flask_rest_jsonapi_next.data_layers.base import BaseDataLayer
 from werkzeug.datastructures import MultiDict
 
+from service import cursor_profile
 from service.documents import document_response, root_url
 from service.engine import ExpenseTable
 from service.pagination import pagination_links
@@ -84,14 +85,18 @@ class CollectionResource(ResourceList):  # type: ignore[misc]
         self.query: Query | None = None
 
     def parse(self, args: MultiDict[str, str]) -> Query:
-        return parse_query(args, self.spec)
+        return parse_query(args, self.spec, profile_asked=cursor_profile.asked_for(request.headers.get("Accept")))
 
     def get(self, *args: Any, **kwargs: Any) -> Response:
         """The library's `ResourceList.get` flow, rendering without a marshmallow schema (decision 0004)."""
         self.before_get(args, kwargs)
         assert self.query is not None  # set by before_get
-        count, rows, meta = self.data_layer.get_collection(self.query)
-        names = self.shape.attribute_names(self.query.fields)
+        return self.answer(self.query)
+
+    def answer(self, query: Query) -> Response:
+        """One page by number: count, records, links to the other pages by number."""
+        count, rows, meta = self.data_layer.get_collection(query)
+        names = self.shape.attribute_names(query.fields)
         root = root_url()
         data = [self.shape.render(row, names, root) for row in rows]
         return self.after_get({"data": data, "links": {}, "meta": {"count": count, **meta}})
@@ -100,10 +105,15 @@ class CollectionResource(ResourceList):  # type: ignore[misc]
         self.query = self.parse(request.args)
 
     def after_get(self, result: dict[str, Any]) -> Response:
-        assert self.query is not None and request.url_rule is not None
-        base_url = root_url() + request.url_rule.rule  # the canonical path, also when asked with a trailing slash
-        result["links"] = pagination_links(base_url, request.args, self.query.page, result["meta"]["count"])
+        assert self.query is not None
+        result["links"] = pagination_links(base_url(), request.args, self.query.page, result["meta"]["count"])
         return document_response(result)
+
+
+def base_url() -> str:
+    """This collection's absolute URL: the canonical path, also when asked with a trailing slash."""
+    assert request.url_rule is not None
+    return root_url() + request.url_rule.rule
 
 
 def route(app: Flask, rule: str, view_name: str, resource: Any, *args: Any) -> None:

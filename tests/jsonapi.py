@@ -36,19 +36,25 @@ class Reply:
         return cls(response.status_code, response.headers, response.get_data())
 
 
-def document(response: TestResponse | Reply) -> dict[str, Any]:
-    """The response's JSON:API document, checked against the official schema."""
-    assert response.headers["Content-Type"] == "application/vnd.api+json", (response.status_code, response.data[:300])
+def document(response: TestResponse | Reply, profile: str | None = None) -> dict[str, Any]:
+    """The response's JSON:API document, checked against the official schema.
+
+    `profile`: the one profile it must say it applies, in its media type and `jsonapi.profile`.
+    """
+    expected = "application/vnd.api+json" if profile is None else f'application/vnd.api+json; profile="{profile}"'
+    assert response.headers["Content-Type"] == expected, (response.status_code, response.data[:300])
     body: dict[str, Any] = json.loads(response.data)
     _VALIDATOR.validate(body)
-    assert body["jsonapi"] == {"version": "1.1"}
+    assert body["jsonapi"] == ({"version": "1.1"} if profile is None else {"version": "1.1", "profile": [profile]})
     return body
 
 
-def error(response: TestResponse | Reply, status: int, parameter: str | None = None) -> dict[str, Any]:
+def error(
+    response: TestResponse | Reply, status: int, parameter: str | None = None, profile: str | None = None
+) -> dict[str, Any]:
     """The single error object of an error response, checked for the canonical shape."""
     assert response.status_code == status, response.data.decode(errors="replace")
-    body = document(response)
+    body = document(response, profile)
     assert "data" not in body
     [item] = body["errors"]
     assert isinstance(item, dict)
