@@ -4,8 +4,9 @@ Why a table: the harness, the report and the smoke run read the same list, so a 
 added in one place. A path template's `{x}` is an amount threshold in euros (two decimals),
 `{m}` a member name, `{id}` a record id, `{size}`/`{number}` paging and `{after}` Datasette's
 keyset cursor. The repeated regime fills every template with the same values; the distinct
-regime draws new ones for every request (in wrk's Lua), so no cache can serve a repeat
-(except where the answers are few: 149 records have 149 single-record answers).
+regime draws new ones for every request (in wrk's Lua). Where the answers are few (149
+records have 149 single-record answers) values do repeat, so compare.py runs that regime
+with our answer memory off.
 """
 
 from __future__ import annotations
