@@ -53,12 +53,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_ours(csv_path: Path, env: dict[str, str] | None = None) -> Running:
-    """The service exactly as `make run` starts it (the shipped gunicorn config), on this CSV."""
+def start_ours(csv_path: Path, env: dict[str, str] | None = None, code: Path = REPO) -> Running:
+    """The service exactly as `make run` starts it (the shipped gunicorn config), on this CSV.
+
+    `code`: the source tree to run (another commit's, for bench/ab.py), with this checkout's venv.
+    """
     port = free_port()
     environ = {**os.environ, "EXPANSES_CSV": str(csv_path), "HOST": "127.0.0.1", "PORT": str(port), **(env or {})}
     command = [str(PROJECT_BIN / "gunicorn"), "-c", "python:service.gunicorn_config"]
-    return _start("expanses", command, port, "/expanses?page%5Bsize%5D=1", environ)
+    return _start("expanses", command, port, "/expanses?page%5Bsize%5D=1", environ, code)
 
 
 def start_datasette(database: Path, datasette: Path) -> Running:
@@ -75,10 +78,10 @@ def start_bare_flask() -> Running:
     return _start("bare flask", command, port, "/", dict(os.environ))
 
 
-def _start(name: str, command: list[str], port: int, probe: str, env: dict[str, str]) -> Running:
+def _start(name: str, command: list[str], port: int, probe: str, env: dict[str, str], cwd: Path = REPO) -> Running:
     began = time.monotonic()
     process = subprocess.Popen(
-        command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     base_url = f"http://127.0.0.1:{port}"
     deadline = began + 120
