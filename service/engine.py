@@ -28,6 +28,12 @@ _EAGER_SORT_ROWS = 10_000
 #: A keyset page first looks among the rows sharing the cursor's first sort value when that value
 #: is text and the rows per distinct value average at least this many pages (docs/performance.md).
 _TIE_GROUP_PAGES = 50
+#: Plans that read at most this many rows run on Polars' in-memory engine, larger ones on its
+#: default (streaming) engine: the same plan, on the engine that is faster at the size. At 149
+#: rows the in-memory engine runs the race's filtered group-by in half the time (0.26 vs 0.53
+#: ms); the two are level at 10,000 rows and the streaming engine leads from 30,000 (1.02 vs
+#: 1.17 ms); at 10,000,000 rows it groups by day in a third of the time (docs/performance.md).
+_IN_MEMORY_ROWS = 10_000
 Group = dict[str, Any]
 
 
@@ -82,7 +88,7 @@ class ExpenseTable:
         """Return how many rows match `filters`, and the page `offset:offset+limit` in `sort` order."""
         keys, descending = _order(sort)
         if filters:
-            candidates = self._matching(filters).select(keys).collect()
+            candidates = _collect(self._matching(filters).select(keys), len(self))
         else:  # no plan to run: selecting columns of the stored frame copies nothing
             candidates = self._frame.select(keys)
         if keys == ["id"] and not descending[0]:  # rows are stored in id order
@@ -90,7 +96,7 @@ class ExpenseTable:
         elif candidates.height <= _EAGER_SORT_ROWS:
             page = candidates.sort(keys, descending=descending).slice(offset, limit)
         else:  # the lazy plan turns sort + slice into a top-k, much faster on large inputs
-            page = candidates.lazy().sort(keys, descending=descending).slice(offset, limit).collect()
+            page = _collect(candidates.lazy().sort(keys, descending=descending).slice(offset, limit), candidates.height)
         return candidates.height, self._reader.records(page["id"].to_list())
 
     def seek(
@@ -105,7 +111,7 @@ class ExpenseTable:
         """
         keys, descending = _order(sort)
         walk = [not d for d in descending] if backwards else descending
-        candidates = self._matching(filters).select(keys).collect() if filters else self._frame.select(keys)
+        candidates = _collect(self._matching(filters).select(keys), len(self)) if filters else self._frame.select(keys)
         page = self._within_first_value(candidates, keys, walk, position, size) if position is not None else None
         if page is None:
             beyond = None if position is None else self._beyond(keys, walk, position)
@@ -178,7 +184,7 @@ class ExpenseTable:
         folded from the groups kept, not from a second pass over the rows.
         """
         keys = [*dimensions, "currency"]
-        groups = (
+        groups = _collect(
             self._matching(filters)
             .group_by(keys)
             .agg(
@@ -186,8 +192,8 @@ class ExpenseTable:
                 pl.len().alias("count"),
                 pl.col("cents").min().alias("min"),
                 pl.col("cents").max().alias("max"),
-            )
-            .collect()
+            ),
+            len(self),
         )
         if group_filters:
             groups = groups.filter([OPERATORS[f.operator].on_column(_METRIC[f.field], f.value) for f in group_filters])
@@ -241,6 +247,7 @@ def _top(
     """The first `count` of `rows` (those `beyond` a position, if given) in the order (keys, descending):
     an eager sort on few rows, a lazy top-k on many, a plain slice in id order.
     """
+    read = rows.height if isinstance(rows, pl.DataFrame) else None
     if isinstance(rows, pl.DataFrame) and rows.height > _EAGER_SORT_ROWS:
         rows = rows.lazy()
     if beyond is not None:
@@ -249,7 +256,15 @@ def _top(
         rows = rows.tail(count).reverse() if descending[0] else rows.head(count)
     else:
         rows = rows.sort(keys, descending=descending).head(count)
-    return rows.collect() if isinstance(rows, pl.LazyFrame) else rows
+    return _collect(rows, read) if isinstance(rows, pl.LazyFrame) else rows
+
+
+def _collect(plan: pl.LazyFrame, rows: int | None) -> pl.DataFrame:
+    """Run a plan that reads `rows` rows on the engine that is faster at that size (`_IN_MEMORY_ROWS`).
+
+    None: a plan `_top` was given lazily, which it only is over more than `_EAGER_SORT_ROWS` rows.
+    """
+    return plan.collect(engine="in-memory" if rows is not None and rows <= _IN_MEMORY_ROWS else "auto")
 
 
 def _order(sort: Sequence[SortKey]) -> tuple[list[str], list[bool]]:

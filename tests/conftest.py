@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from service import engine
 from service.app import create_app
 from service.config import Settings
 from tests import hypothesis_profiles
@@ -80,3 +82,15 @@ def client_for(csv_file: Callable[[str], Path]) -> Iterator[Callable[[str], Flas
         return create_app(Settings(csv_path=csv_file(text))).test_client()
 
     yield build
+
+
+@pytest.fixture(params=["in-memory engine", "default engine"])
+def both_engines(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test once on each side of the engine's size threshold (`service.engine._IN_MEMORY_ROWS`).
+
+    Why: small tables run their plans on Polars' in-memory engine, large ones on its default
+    (streaming) engine; most test files are small, so without this only the first would be tested.
+    Modules of exact answers use it with `pytestmark = pytest.mark.usefixtures("both_engines")`.
+    """
+    monkeypatch.setattr(engine, "_IN_MEMORY_ROWS", sys.maxsize if request.param == "in-memory engine" else -1)
+    return str(request.param)

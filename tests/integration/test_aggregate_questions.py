@@ -18,6 +18,9 @@ from tests.conftest import HEADER
 from tests.integration.test_aggregates import KEYS, as_decimal, expected_groups, fetch
 from tests.reference import Row
 
+# Every test here runs on both of the engine's paths (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_engines")
+
 COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq,
     "ne": operator.ne,

@@ -15,6 +15,9 @@ from tests.conftest import HEADER
 from tests.jsonapi import document, walk
 from tests.reference import Dataset, Row
 
+# Every test here runs on both of the engine's paths (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_engines")
+
 CENT = Decimal("0.01")
 
 KEYS: dict[str, Callable[[Row], str]] = {

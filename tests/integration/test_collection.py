@@ -14,6 +14,9 @@ from flask.testing import FlaskClient
 from tests.jsonapi import document, walk
 from tests.reference import Dataset, Row
 
+# Every test here runs on both of the engine's paths (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_engines")
+
 Predicate = Callable[[Row], bool]
 
 

@@ -6,9 +6,13 @@ import json
 from collections.abc import Callable
 from decimal import Decimal
 
+import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import HEADER
+
+# Every test here runs on both of the engine's paths (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_engines")
 
 HUGE = HEADER + (
     'IT,Gaama,"70,368,744,177,664.01€",1/1/2021,Sam\n'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 import pytest
@@ -13,6 +14,9 @@ from service.engine import ExpenseTable
 from service.fields import DIMENSIONS
 from service.query import Filter, SortKey
 from service.snapshot import build
+
+# Every test here runs on both of the engine's paths (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_engines")
 
 # id:            1        2        3        4        5
 COLUMNS = ExpenseColumns(
@@ -126,3 +130,21 @@ def test_aggregate_groups_by_dimension_and_currency_in_cents(table: ExpenseTable
         },
         {"date_year": "2022", "currency": "EUR", "total": 400, "count": 1, "min": 400, "max": 400, "average": 400},
     ]
+
+
+def test_each_path_collects_on_its_engine(
+    table: ExpenseTable, both_engines: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The two paths of `both_engines` really are the two engines: every plan runs on the one named."""
+    engines: list[str] = []
+    collect = pl.LazyFrame.collect
+
+    def spy(plan: pl.LazyFrame, **options: Any) -> Any:
+        engines.append(str(options.get("engine", "auto")))
+        return collect(plan, **options)
+
+    monkeypatch.setattr(pl.LazyFrame, "collect", spy)
+    table.find([Filter("amount", "gt", 0)], [SortKey("amount")], 0, 2)
+    table.aggregate([Filter("amount", "gt", 0)], [], ["departments"], [SortKey("total")], 0, 2)
+    assert len(engines) >= 2
+    assert set(engines) == {"in-memory" if both_engines == "in-memory engine" else "auto"}

@@ -23,6 +23,9 @@ from service.query import Filter, SortKey
 from service.snapshot import build
 from tests.reference import Row, read_rows
 
+# Every test here runs on both of the engine's paths (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_engines")
+
 ROWS = 30_000
 SEED = 11
 

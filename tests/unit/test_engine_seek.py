@@ -25,6 +25,9 @@ from service.query import Filter, SortKey
 from service.snapshot import build
 from tests.hypothesis_profiles import examples
 
+# Every test here runs on both of the engine's paths (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_engines")
+
 EPOCH = date(1970, 1, 1)
 NAMES = ["Ann", "Bob", "Sam", "Zoe", "Émile"]
 FIELDS = ["departments", "project_name", "amount", "currency", "date", "member_name", "id"]
