@@ -41,28 +41,26 @@ class AccessLogger(Logger):  # type: ignore[misc]
     """Gunicorn's logger with one structured line per request instead of a formatted text line."""
 
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: timedelta) -> None:
+        """The request's fields read straight from the exchange: gunicorn's `atoms()` would build every
+        header and environ entry and format a timestamp to take eight of them (half of the 45 us a line cost).
+        """
         if not self.access_log_enabled:
             return
-        atoms = self.atoms(resp, req, environ, request_time)  # gunicorn's own reading of the exchange
-        fields = {name: atoms[atom] for name, atom in _ACCESS_FIELDS.items()}
-        fields["status"] = int(fields["status"])
-        fields["duration_ms"] = round(request_time.total_seconds() * 1000, 3)
-        fields["request_id"] = _response_header(resp, "x-request-id")  # the id the app chose and returned
+        status = resp.status
+        fields = {
+            "remote": environ.get("REMOTE_ADDR", "-"),
+            "method": environ.get("REQUEST_METHOD"),
+            "path": environ.get("PATH_INFO"),
+            "query": environ.get("QUERY_STRING"),
+            "status": int(status.split(None, 1)[0] if isinstance(status, str) else status),
+            "bytes": getattr(resp, "sent", None),
+            "referer": environ.get("HTTP_REFERER", "-"),
+            "user_agent": environ.get("HTTP_USER_AGENT", "-"),
+            "duration_ms": round(request_time.total_seconds() * 1000, 3),
+            "request_id": _response_header(resp, "x-request-id"),  # the id the app chose and returned
+        }
         self.access_log.info("request", extra=fields)
 
 
 def _response_header(resp: Any, name: str) -> str | None:
     return next((value for key, value in resp.headers if key.lower() == name), None)
-
-
-#: Access log fields and the gunicorn atoms they come from.
-_ACCESS_FIELDS = {
-    "remote": "h",
-    "method": "m",
-    "path": "U",
-    "query": "q",
-    "status": "s",
-    "bytes": "B",
-    "referer": "f",
-    "user_agent": "a",
-}
