@@ -21,6 +21,9 @@ def amount(cents: int) -> Decimal:
 
 def json_number(value: Decimal) -> orjson.Fragment:
     """An amount as a JSON number, exact to the cent at any size."""
+    text = str(value)
+    if text[-3:-2] == "." and "E" not in text:  # two decimals, as `amount` makes them: a third of the time
+        return orjson.Fragment(text[:-1] if text.endswith("0") else text)
     cents = int(value.scaleb(2))
     whole, part = divmod(abs(cents), 100)
     decimals = f"{part:02d}".rstrip("0") or "0"
