@@ -22,7 +22,7 @@ CI_TOOLS_STAMP := $(VENV)/.ci-tools-installed
 BENCH_VENV := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
-.PHONY: k8s-manifests soak run test test-docker stack-up stack-down lint typecheck pytest contract explore fmt sample bench bench-smoke bench-big bench-workers bench-proxy profile bench-engines wrk chromium nginx clean
+.PHONY: k8s-manifests soak run test test-docker stack-up stack-down lint typecheck pytest contract explore fmt sample bench bench-smoke bench-ab bench-big bench-workers bench-proxy profile bench-engines wrk chromium nginx clean
 
 run: $(RUNTIME_STAMP)
 	$(BIN)/gunicorn -c python:service.gunicorn_config
@@ -96,6 +96,13 @@ bench: $(RUNTIME_STAMP) $(BENCH_STAMP) wrk
 # A few seconds of the same harness (149 rows, 1 s per query, no ratio asserted): it must keep working.
 bench-smoke: $(RUNTIME_STAMP) $(BENCH_STAMP) wrk
 	$(BENCH_VENV)/bin/python bench/compare.py --smoke --json test-output/bench-smoke.json
+
+# This checkout against another commit (BASE), the race's queries with fresh parameters, servers taking
+# turns under the same wrk load: what a change bought or cost. AB_ROWS="149 1000000 10000000" for the large file.
+BASE ?= main
+AB_ROWS ?= 149 1000000
+bench-ab: $(RUNTIME_STAMP) $(BENCH_STAMP) wrk
+	$(BENCH_VENV)/bin/python bench/ab.py --base $(BASE) --rows $(AB_ROWS)
 
 # Where a request's time goes: py-spy on one worker under the race's wrk load (RACE=list|filter_sort|single|aggregate|columns).
 RACE ?= aggregate
