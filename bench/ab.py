@@ -40,8 +40,10 @@ def race_size(rows: int, base: Path, this: Path, load: wrk.Load, runs: int, race
     """Print a markdown row per query: its req/s on the base and on this tree, and their ratio."""
     csv = generated_csv(rows, WORKDIR)
     env = OURS_ENV["distinct"]
-    pair = {"base": servers.start_ours(csv, env, code=base), "this": servers.start_ours(csv, env, code=this)}
-    try:
+    pair: dict[str, servers.Running] = {}
+    try:  # a server that fails to start stops the one already running
+        pair["base"] = servers.start_ours(csv, env, code=base)
+        pair["this"] = servers.start_ours(csv, env, code=this)
         for race in (race for race in RACES if race.name in races):
             script = WORKDIR / f"ab-{rows}-{race.name}.lua"
             script.write_text(wrk.lua_script(race.ours, rows, None, seed=rows))
