@@ -34,6 +34,8 @@ CURSOR_WALKS = {
     ),
 }
 WALK_PAGES = 20
+#: A walk starts in cursor mode with the profile in Accept (docs/decisions/0006); links.next then carries cursors.
+CURSOR_ACCEPT = 'application/vnd.api+json; profile="https://jsonapi.org/profiles/ethanresnick/cursor-pagination/"'
 
 
 class PssSampler:
@@ -71,9 +73,9 @@ def service_pss_mb(marker: str) -> float:
     return total / 1024
 
 
-def timed_get(url: str) -> tuple[float, dict[str, Any]]:
+def timed_get(url: str, accept: str = "application/vnd.api+json") -> tuple[float, dict[str, Any]]:
     began = time.monotonic()
-    with urllib.request.urlopen(url, timeout=120) as answer:
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept}), timeout=120) as answer:
         document = json.load(answer)
     return (time.monotonic() - began) * 1000, document
 
@@ -95,9 +97,10 @@ def pages(base: str) -> dict[str, Any]:
         times = []
         try:
             while url and len(times) < WALK_PAGES:
-                elapsed, document = timed_get(url)
+                elapsed, document = timed_get(url, CURSOR_ACCEPT)
                 times.append(elapsed)
                 url = document["links"].get("next")
+                assert url is None or "page%5Bafter%5D" in url or "page[after]" in url, url
         except urllib.error.HTTPError as error:
             results[name] = f"not served: {error.code}"
             continue
