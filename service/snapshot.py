@@ -15,6 +15,7 @@ import json
 import mmap
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import IO
 
 import polars as pl
@@ -24,7 +25,7 @@ from service.csv_source import ExpenseColumns
 from service.fields import ATTRIBUTES, QUERYABLE, Kind
 
 #: Changes whenever the columns or their meaning change, so an older snapshot is never read.
-FORMAT = "expanses-snapshot-2"
+FORMAT = "expanses-snapshot-3"
 
 #: Text attributes, stored as codes into their sorted distinct values.
 TEXT_FIELDS = tuple(name for name, kind in ATTRIBUTES.items() if kind is Kind.TEXT)
@@ -60,6 +61,8 @@ class Snapshot:
     labels: Mapping[str, tuple[str, ...]]
     #: SHA-256 of the CSV file the rows came from (HTTP ETags build on it).
     fingerprint: str
+    #: The distinct days of the file, sorted (so no worker scans every row to learn them).
+    days: tuple[date, ...]
 
     def __len__(self) -> int:
         return int(self.table.num_rows)
@@ -73,9 +76,10 @@ def build(columns: ExpenseColumns) -> Snapshot:
         values = columns[name]
         stored[COLUMN_OF[name]] = values.cast(pl.Enum(labels[name])).to_physical() if name in labels else values
     frame = pl.DataFrame(stored)
-    buckets, bucket_labels = _date_buckets(frame["date"])
+    days = frame["date"].unique().sort()
+    buckets, bucket_labels = _date_buckets(frame["date"], days)
     table = frame.with_columns(buckets).to_arrow().combine_chunks()
-    return Snapshot(table, {**labels, **bucket_labels}, columns.fingerprint)
+    return Snapshot(table, {**labels, **bucket_labels}, columns.fingerprint, tuple(days.to_list()))
 
 
 def write(snapshot: Snapshot, sink: IO[bytes]) -> None:
@@ -85,6 +89,7 @@ def write(snapshot: Snapshot, sink: IO[bytes]) -> None:
         "fingerprint": snapshot.fingerprint,
         "rows": str(len(snapshot)),
         "labels": json.dumps(snapshot.labels),
+        "days": json.dumps([day.isoformat() for day in snapshot.days]),
     }
     schema = snapshot.table.schema.with_metadata(metadata)
     with pa.ipc.new_file(sink, schema) as writer:
@@ -104,12 +109,12 @@ def read(descriptor: int) -> Snapshot:
     labels = {name: tuple(values) for name, values in json.loads(metadata["labels"]).items()}
     if set(labels) != set(CODED) or tuple(table.column_names) != LAYOUT:
         raise SnapshotError("its columns are not this release's")
-    return Snapshot(table, labels, metadata["fingerprint"])
+    days = tuple(date.fromisoformat(day) for day in json.loads(metadata.get("days", "[]")))
+    return Snapshot(table, labels, metadata["fingerprint"], days)
 
 
-def _date_buckets(dates: pl.Series) -> tuple[list[pl.Series], dict[str, tuple[str, ...]]]:
-    """Each row's week, month, quarter and year as codes, labelled once per distinct day."""
-    days = dates.unique().sort()
+def _date_buckets(dates: pl.Series, days: pl.Series) -> tuple[list[pl.Series], dict[str, tuple[str, ...]]]:
+    """Each row's week, month, quarter and year as codes, labelled once per distinct day (`days`, sorted)."""
     row_day = days.search_sorted(dates)  # each row's position among the distinct days
     labelled = days.to_frame().select(**DATE_BUCKETS)
     columns, labels = [], {}
