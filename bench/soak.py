@@ -194,8 +194,15 @@ def _measure(
         records = max(0, sum(1 for _ in handle) - 1)
     if reload_at is not None:
         records //= 2  # ids that exist before and after the reload to the first half
-    warm = Tally()
-    drive(port, records, time.monotonic() + 1.0, warm, seed=0)  # warm every worker up first
+    warm = Tally()  # warm every worker up with as many clients as the run: each has served every kind of query
+    warmers = [
+        threading.Thread(target=drive, args=(port, records, time.monotonic() + 2.0, warm, n), daemon=True)
+        for n in range(concurrency)
+    ]
+    for thread in warmers:
+        thread.start()
+    for thread in warmers:
+        thread.join()
     start_rss = {pid: rss_mb(pid) for pid in worker_pids(server.pid)}
     tally = Tally()
     until = time.monotonic() + seconds
