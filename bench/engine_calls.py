@@ -3,9 +3,10 @@
 Why: the race over HTTP varies by ±20% between runs on this shared machine, too much to
 choose between two ways of running a query. This maps the service's own snapshot of a CSV
 as a worker does, then calls, for each race query, either the engine as the data layer
-calls it (`--layer engine`) or the whole app through Flask's test client with the answer
-memory off (`--layer app`: everything but gunicorn), drawing new values for every call as
-the race's distinct regime does. Mean and median per call, in microseconds.
+calls it (`--layer engine`) or the whole app as gunicorn calls it, with the answer memory
+off (`--layer app`: everything but gunicorn and the network; `--layer bare` is the bare
+Flask app of the race's ceiling), drawing new values as the race's distinct regime does.
+Mean and median per call, in microseconds.
 
     .venv/bin/python bench/engine_calls.py --csv /tmp/expanses-bench/expanses-149.csv [--layer app] [--calls 2000]
 """
@@ -13,6 +14,7 @@ the race's distinct regime does. Mean and median per call, in microseconds.
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import statistics
 import sys
@@ -24,7 +26,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import bare_flask  # noqa: E402
 from queries import MEMBERS, RACES  # noqa: E402
+from werkzeug.test import EnvironBuilder  # noqa: E402
 
 from service import snapshot  # noqa: E402
 from service.app import create_app  # noqa: E402
@@ -72,18 +76,36 @@ def engine_calls(table: ExpenseTable, rng: random.Random) -> dict[str, Call]:
 
 
 def app_calls(csv: Path, descriptor: int, rng: random.Random) -> dict[str, Call]:
-    """Each race query through the whole app (Flask's test client), nothing answered from memory."""
-    client = create_app(Settings(csv_path=csv, snapshot_fd=descriptor, response_cache_mb=0)).test_client()
+    """Each race query through the whole app as gunicorn calls it (WSGI), nothing answered from memory.
+
+    The requests' environments are built beforehand (500 per query, used in turn), so only the app is timed.
+    """
+    app = create_app(Settings(csv_path=csv, snapshot_fd=descriptor, response_cache_mb=0))
     rows = len(snapshot.read(descriptor))
 
     def call(template: str) -> Call:
-        def get() -> None:
-            answer = client.get(template.format(**draw(rng, rows)))
-            assert answer.status_code == 200, answer.status_code
-
-        return get
+        environs = []
+        for _ in range(500):
+            path, _, query = template.format(**draw(rng, rows)).partition("?")
+            environs.append(
+                EnvironBuilder(path=path, query_string=query, base_url="http://127.0.0.1:8000").get_environ()
+            )
+        return wsgi_call(app, *environs)
 
     return {race.name: call(race.ours) for race in RACES}
+
+
+def wsgi_call(app: Any, *environs: dict[str, Any]) -> Call:
+    """One WSGI request to `app` per call, the environments in turn; the answer must be a 200."""
+    turn = itertools.cycle(environs)
+
+    def get() -> None:
+        status: list[str] = []
+        body = app(dict(next(turn)), lambda answer, headers, *_: status.append(answer))
+        b"".join(body)
+        assert status[0].startswith("200"), status
+
+    return get
 
 
 def write_snapshot(csv: Path, path: Path) -> None:
@@ -106,7 +128,7 @@ def per_call_us(call: Call, calls: int) -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", type=Path, required=True)
-    parser.add_argument("--layer", choices=["engine", "app"], default="engine")
+    parser.add_argument("--layer", choices=["engine", "app", "bare"], default="engine")
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--races", nargs="+", default=[race.name for race in RACES])
     args = parser.parse_args(argv)
@@ -117,8 +139,10 @@ def main(argv: list[str] | None = None) -> int:
         with path.open("rb") as mapped:
             if args.layer == "engine":
                 calls = engine_calls(ExpenseTable(snapshot.read(mapped.fileno())), rng)
-            else:
+            elif args.layer == "app":
                 calls = app_calls(args.csv, mapped.fileno(), rng)
+            else:
+                calls = dict.fromkeys(args.races, wsgi_call(bare_flask.app, EnvironBuilder(path="/").get_environ()))
             print(f"{args.csv.name}, {args.layer} layer, {args.calls} calls each, microseconds per call")
             for name in args.races:
                 mean, median = per_call_us(calls[name], args.calls)

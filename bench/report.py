@@ -51,6 +51,10 @@ RATIO_TARGETS = {
 SHARE_OF_SINGLE = {"filter_sort": 0.5, "aggregate": 0.5}
 
 
+#: How the chart names each regime.
+REGIME_TITLES = {"distinct": "fresh parameters, nothing from memory", "repeated": "one query repeated, from memory"}
+
+
 def _scale(rows: int) -> str:
     return "small" if rows < 1000 else "large"
 
@@ -184,7 +188,7 @@ def _chart(results: dict[str, Any], path: Path) -> None:
             axis.bar([p + 0.2 for p in positions], theirs, width=0.4, label="Datasette", color="#a0aec0")
             axis.set_yscale("log")
             axis.set_xticks(list(positions), [LABELS[name] for name in names], rotation=20, ha="right", fontsize=8)
-            axis.set_title(f"{size['rows']:,} rows, {regime} queries")
+            axis.set_title(f"{size['rows']:,} rows, {REGIME_TITLES.get(regime, regime)}")
             axis.set_ylabel("requests per second (log)")
     handles, labels = axes[0][0].get_legend_handles_labels()
     figure.legend(handles, labels, loc="upper center", ncol=2)
