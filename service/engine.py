@@ -65,8 +65,6 @@ def average_cents(total: Any, count: Any) -> Any:
     return floor + ((twice_remainder > count) | ((twice_remainder == count) & (floor % 2 == 1)))
 
 
-_COLUMN = COLUMN_OF
-
 #: A group's metrics from its rows, in exact integer cents (sums as Int128: no file's total overflows it).
 _GROUP_METRICS = (
     pl.col("cents").cast(pl.Int128).sum().alias("total"),
@@ -136,8 +134,9 @@ class ExpenseTable:
         more, page = page.height > size, page.head(size)
         if backwards:
             page = page.reverse()
-        positions = self._labelled(page.with_columns(pl.col("date").to_physical()) if "date" in keys else page)
-        return SeekPage(candidates.height, self._reader.records(page["id"].to_list()), positions.rows(), more)
+        rows = self._labelled(page.with_columns(pl.col("date").to_physical()) if "date" in keys else page)
+        positions = [tuple(row[key] for key in keys) for row in rows]
+        return SeekPage(candidates.height, self._reader.records(page["id"].to_list()), positions, more)
 
     def _within_first_value(
         self, candidates: pl.DataFrame, keys: list[str], walk: list[bool], position: Position, size: int
@@ -217,21 +216,19 @@ class ExpenseTable:
         rows = self._frame.lazy()
         return rows.filter([self._predicate(f) for f in filters]) if filters else rows
 
-    def _labelled(self, groups: pl.DataFrame) -> pl.DataFrame:
-        """Groups with each coded key's label in place of its code."""
-        return groups.with_columns(
-            pl.Series(name, self._labels[name], dtype=pl.String).gather(groups[name])
-            for name in groups.columns
-            if name in self._labels
-        )
-
-    def _served(self, groups: pl.DataFrame) -> list[Group]:
-        """Groups as an answer shows them: labels in place of codes, and the average; Python, for the few shown."""
-        rows = groups.to_dicts()
-        coded = [name for name in groups.columns if name in self._labels]
-        for row in rows:
+    def _labelled(self, rows: pl.DataFrame) -> list[dict[str, Any]]:
+        """The few rows an answer shows, each coded column's label in place of its code (in Python: cheaper there)."""
+        dicts = rows.to_dicts()
+        coded = [name for name in rows.columns if name in self._labels]
+        for row in dicts:
             for name in coded:
                 row[name] = self._labels[name][row[name]]
+        return dicts
+
+    def _served(self, groups: pl.DataFrame) -> list[Group]:
+        """Groups as an answer shows them: labels in place of codes, and the average."""
+        rows = self._labelled(groups)
+        for row in rows:
             row["average"] = average_cents(row["total"], row["count"])
         return rows
 
@@ -243,7 +240,7 @@ class ExpenseTable:
 
     def _predicate(self, condition: Filter) -> pl.Expr:
         """A text condition is decided once per distinct label, then matched by code."""
-        column = _COLUMN[condition.field]
+        column = COLUMN_OF[condition.field]
         if column not in self._labels:
             return OPERATORS[condition.operator].on_column(pl.col(column), condition.value)
         test = OPERATORS[condition.operator].on_value
@@ -282,4 +279,4 @@ def _collect(plan: pl.LazyFrame, rows: int | None) -> pl.DataFrame:
 def _order(sort: Sequence[SortKey]) -> tuple[list[str], list[bool]]:
     """The engine columns and directions of the served order: the sort, then id to break ties."""
     order = ordering(tuple(sort))
-    return [_COLUMN[key.field] for key in order], [key.descending for key in order]
+    return [COLUMN_OF[key.field] for key in order], [key.descending for key in order]
