@@ -106,10 +106,13 @@ def read(descriptor: int) -> Snapshot:
     metadata = {key.decode(): value.decode() for key, value in (table.schema.metadata or {}).items()}
     if metadata.get("format") != FORMAT or metadata.get("rows") != str(table.num_rows):
         raise SnapshotError(f"written by another release or cut short (format {metadata.get('format')!r})")
-    labels = {name: tuple(values) for name, values in json.loads(metadata["labels"]).items()}
-    if set(labels) != set(CODED) or tuple(table.column_names) != LAYOUT:
+    try:
+        labels = {name: tuple(values) for name, values in json.loads(metadata["labels"]).items()}
+        days = tuple(date.fromisoformat(day) for day in json.loads(metadata["days"]))
+    except (KeyError, ValueError, TypeError, AttributeError) as error:
+        raise SnapshotError(f"its labels or days cannot be read: {error!r}") from None
+    if set(labels) != set(CODED) or tuple(table.column_names) != LAYOUT or "fingerprint" not in metadata:
         raise SnapshotError("its columns are not this release's")
-    days = tuple(date.fromisoformat(day) for day in json.loads(metadata.get("days", "[]")))
     return Snapshot(table, labels, metadata["fingerprint"], days)
 
 

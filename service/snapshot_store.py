@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import functools
 import hashlib
 import os
 import tempfile
@@ -63,8 +64,7 @@ def provide(csv_path: Path, directory: Path) -> Provided:
 
 def snapshot_name(csv_fingerprint: str) -> str:
     """The file name of the snapshot of a CSV with this SHA-256, made by this release."""
-    release = release_fingerprint((SERVICE_CODE,))
-    key = hashlib.sha256(f"{snapshot.FORMAT}\0{csv_fingerprint}\0{release}".encode()).hexdigest()
+    key = hashlib.sha256(f"{snapshot.FORMAT}\0{csv_fingerprint}\0{_release()}".encode()).hexdigest()
     return f"{_PREFIX}{key[:32]}{_SUFFIX}"
 
 
@@ -78,6 +78,12 @@ def remove_stale(directory: Path, keep: Path) -> list[Path]:
             candidate.unlink(missing_ok=True)
             removed.append(candidate)
     return removed
+
+
+@functools.cache
+def _release() -> str:
+    """This release's code, hashed once per process (a build names its snapshot twice: before and after parsing)."""
+    return release_fingerprint((SERVICE_CODE,))
 
 
 def _make_private(directory: Path) -> None:
