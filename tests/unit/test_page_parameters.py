@@ -9,19 +9,15 @@ from dataclasses import replace
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from service.config import Settings
 from service.cursor_profile import PROFILE, MaxPageSizeExceeded, RangePaginationNotSupported
 from service.cursors import digest
 from service.errors import QueryError
-from service.fields import ATTRIBUTES, QUERYABLE
+from service.expanses import list_spec
 from service.query import Page, Query, QuerySpec, parse_query
 
-NUMBERED = QuerySpec(
-    resource_type="expanses",
-    attributes=tuple(ATTRIBUTES),
-    filterable=QUERYABLE,
-    sortable=tuple(QUERYABLE),
-    families=frozenset({"filter", "sort", "fields", "page"}),
-)
+#: What `/expanses` accepts, with page numbers only.
+NUMBERED = replace(list_spec(Settings()), cursor_pagination=False)
 
 
 @pytest.mark.parametrize("name", ["page[number]", "page[size]"])

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from urllib.parse import parse_qsl
 
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from service.config import Settings
 from service.errors import QueryError
+from service.expanses import list_spec
 from service.fields import ATTRIBUTES, QUERYABLE
 from service.query import Filter, Page, Query, QuerySpec, SortKey, parse_query
 from tests.bad_queries import BAD_QUERIES, EXPANSES, BadQuery
 
-SPEC = QuerySpec(
-    resource_type="expanses",
-    attributes=tuple(ATTRIBUTES),
-    filterable=QUERYABLE,
-    sortable=tuple(QUERYABLE),
-    families=frozenset({"filter", "sort", "fields", "page"}),
-)
+#: What `/expanses` accepts, with page numbers only.
+SPEC = replace(list_spec(Settings()), cursor_pagination=False)
 
 
 def parse(query: str) -> Query:
