@@ -72,9 +72,16 @@ def _date_reader(snapshot: Snapshot, days: memoryview[int], name: str) -> Callab
 
 
 def _view(column: pa.ChunkedArray) -> memoryview[int]:
-    """The column's values as a typed view of its Arrow buffer (one chunk, no nulls: the snapshot's form)."""
-    array = column.combine_chunks()
+    """The column's values as a typed view of its mapped Arrow buffer: no copy in any worker.
+
+    (`combine_chunks()` would copy even a single chunk.) The snapshot's form: one chunk, or
+    none for a file of no rows, and no nulls.
+    """
+    form = _FORMATS[column.type]
+    if column.num_chunks == 0:
+        return memoryview(b"").cast(form)
+    (array,) = column.chunks
     values = array.buffers()[1]
     start, stop = int(array.offset), int(array.offset) + len(array)
     raw = memoryview(b"") if values is None or start == stop else memoryview(values)
-    return raw.cast("B").cast(_FORMATS[array.type])[start:stop]
+    return raw.cast("B").cast(form)[start:stop]

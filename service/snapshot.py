@@ -113,6 +113,8 @@ def read(descriptor: int) -> Snapshot:
         raise SnapshotError(f"its labels or days cannot be read: {error!r}") from None
     if set(labels) != set(CODED) or tuple(table.column_names) != LAYOUT or "fingerprint" not in metadata:
         raise SnapshotError("its columns are not this release's")
+    if any(column.num_chunks > 1 for column in table.columns):
+        raise SnapshotError("its rows are not one record batch")
     return Snapshot(table, labels, metadata["fingerprint"], days)
 
 

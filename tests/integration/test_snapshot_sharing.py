@@ -33,7 +33,8 @@ def test_every_worker_maps_the_one_snapshot_and_a_restart_finds_it(tmp_path: Pat
         assert "snapshot built" in server.output()
         workers = server.worker_pids()
         assert len(workers) == 2
-        assert all(str(built) in mapped_files(pid) for pid in workers)
+        # Ready means one worker answers; the other may still be importing.
+        server.wait_for(lambda: all(str(built) in mapped_files(pid) for pid in workers), "both workers mapping it")
     with serving(data, workers=1, extra_env=environment) as server:
         assert f"snapshot found {built}" in server.output()
         assert snapshots(directory) == [built]
