@@ -60,3 +60,16 @@ def test_a_reload_builds_the_new_snapshot_and_the_next_one_removes_the_retired(t
         reload(server)  # the first one's workers are gone: no process holds it any more
         assert snapshots(directory) == [second]
         assert server.records() == 1
+
+
+def test_the_master_shares_the_web_stack_but_starts_no_thread_before_forking(tmp_path: Path) -> None:
+    """A thread does not survive fork; Polars and pyarrow start some when imported, so only workers import them."""
+    with serving(SAMPLE_CSV, workers=1) as server:
+        master = server.process.pid
+        assert len(list(Path(f"/proc/{master}/task").iterdir())) == 1
+        libraries = {
+            path.split("site-packages/")[1].split("/")[0] for path in mapped_files(master) if "site-packages/" in path
+        }
+        # Their compiled parts are mapped: imported (the JSON:API library imports SQLAlchemy).
+        assert {"sqlalchemy", "yaml"} <= libraries, libraries
+        assert not {"polars", "pyarrow"} & libraries, libraries
