@@ -1,9 +1,10 @@
 """Sorted pages of 30,000 generated rows: the eager sort and the lazy top-k give the order a plain Python sort gives.
 
-Why: `ExpenseTable.find` sorts at most `_EAGER_SORT_ROWS` candidate rows eagerly and more
-through a lazy sort + slice (a top-k); the small hand-made tables of test_engine.py only
-reach the first. One table of cases covers both, each case asserting which side of the
-threshold it is on, with expectations from the test's own CSV reader and `list.sort`.
+Why: `ExpenseTable.find` sorts at most `_EAGER_SORT_ROWS` candidate rows eagerly; more through
+a lazy sort + slice (a top-k) near the start, or a whole sort for pages deeper in
+(`_TOP_K_SHARE`). The small hand-made tables of test_engine.py only reach the first. One
+table of cases covers them all, each case asserting which side of the size threshold it is
+on, with expectations from the test's own CSV reader and `list.sort`.
 """
 
 from __future__ import annotations
@@ -17,14 +18,25 @@ from typing import Any
 import pytest
 
 from data.generate import write_csv
+from service import packed_order
 from service.csv_source import load_expenses
-from service.engine import _EAGER_SORT_ROWS, ExpenseTable
+from service.engine import _EAGER_SORT_ROWS, _TOP_K_SHARE, ExpenseTable
 from service.query import Filter, SortKey
 from service.snapshot import build
 from tests.reference import Row, read_rows
 
 # Every test here runs on both of the engine's paths (tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("both_engines")
+
+
+@pytest.fixture(params=["packed key", "by columns"], autouse=True)
+def whole_sorts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deep pages sort every row by one packed number (service/packed_order.py), or by the columns
+    when the keys need more than 64 bits; the generated rows always fit, so the second is forced.
+    """
+    if request.param == "by columns":
+        monkeypatch.setattr(packed_order, "BITS", 0)
+
 
 ROWS = 30_000
 SEED = 11
@@ -119,6 +131,7 @@ def test_the_cases_cover_both_paths_and_rows_that_tie(generated: tuple[ExpenseTa
     _, rows = generated
     assert {lazy for *_, lazy in FILTERS} == {True, False}
     assert len(rows) == ROWS > 2 * _EAGER_SORT_ROWS
+    assert 20 * _TOP_K_SHARE <= _EAGER_SORT_ROWS  # so a lazy case's first page is a top-k, its middle a whole sort
     for field, value in VALUE.items():
         if field != "id":
             assert len({value(row) for row in rows}) < 0.6 * len(rows), field
