@@ -17,6 +17,7 @@ from typing import Any, overload
 
 import polars as pl
 
+from service import plain_aggregate
 from service.cursors import Position
 from service.operators import OPERATORS
 from service.packed_order import Ranges, packed_order, ranges_of
@@ -36,6 +37,11 @@ _TIE_GROUP_PAGES = 50
 #: ms); the two are level at 10,000 rows and the streaming engine leads from 30,000 (1.02 vs
 #: 1.17 ms); at 10,000,000 rows it groups by day in a third of the time (docs/performance.md).
 _IN_MEMORY_ROWS = 10_000
+#: Tables of at most this many rows answer `/aggregates` in plain Python (service/plain_aggregate.py):
+#: at 149 rows a group-by of department takes it 65 µs against the Polars plans' 510, of member
+#: and month 225 against 570; at 1,000 rows 375 against 900 and 640 against 710; at 3,000 the
+#: second is slower in Python (`bench/aggregate_paths.py`).
+_PLAIN_AGGREGATE_ROWS = 1_000
 #: A page of more than `_EAGER_SORT_ROWS` rows is found by a top-k on the streaming engine while
 #: it ends within the first 1/`_TOP_K_SHARE` of them, by a whole sort on the in-memory engine past
 #: that: the top-k's cost grows with the rows before the page's end (10M rows: 0.08 s for the
@@ -109,6 +115,11 @@ class ExpenseTable:
         """Every column's range, to pack sort keys into one number: read the first time a deep page needs it."""
         return ranges_of(self._frame, self._labels)
 
+    @cached_property
+    def _columns(self) -> dict[str, list[Any]]:
+        """Every column as a Python list, for the plain-Python aggregate of a small table."""
+        return {name: self._frame[name].to_list() for name in self._frame.columns}
+
     def find(
         self, filters: Sequence[Filter], sort: Sequence[SortKey], offset: int, limit: int
     ) -> tuple[int, list[Record]]:
@@ -159,7 +170,7 @@ class ExpenseTable:
         more, page = page.height > size, page.head(size)
         if backwards:
             page = page.reverse()
-        rows = self._labelled(page.with_columns(pl.col("date").to_physical()) if "date" in keys else page)
+        rows = self._labelled((page.with_columns(pl.col("date").to_physical()) if "date" in keys else page).to_dicts())
         positions = [tuple(row[key] for key in keys) for row in rows]
         return SeekPage(candidates.height, self._reader.records(page["id"].to_list()), positions, more)
 
@@ -223,34 +234,37 @@ class ExpenseTable:
         keep the groups whose metrics pass (the average as served). Ties are broken by the dimensions,
         then currency, ascending. The totals (one group per currency, in currency order) are
         folded from the groups kept, not from a second pass over the rows. Two plans in all (the
-        groups, sorted; their totals), because each costs about 0.1 ms even over a few groups.
+        groups, sorted; their totals), because each costs about 0.1 ms even over a few groups;
+        on a small table, no plan (`_PLAIN_AGGREGATE_ROWS`).
         """
         keys = [*dimensions, "currency"]
+        named = {key.field for key in sort}
+        order = [(key.field, key.descending) for key in sort] + [(key, False) for key in keys if key not in named]
+        if len(self) <= _PLAIN_AGGREGATE_ROWS:
+            tests = [self._row_test(condition) for condition in filters]
+            rows, sums = plain_aggregate.aggregate(self._columns, tests, keys, group_filters, order, average_cents)
+            return len(rows), self._served(rows[offset : offset + limit]), self._served(sums)
         groups = self._matching(filters).group_by(keys).agg(*_GROUP_METRICS)
         if group_filters:
             groups = groups.filter([OPERATORS[f.operator].on_column(_METRIC[f.field], f.value) for f in group_filters])
-        order = [key.field for key in sort] + [key for key in keys if key not in {k.field for k in sort}]
-        descending = [key.descending for key in sort] + [False] * (len(order) - len(sort))
-        by = [(pl.col("total") / pl.col("count")) if key == "average" else pl.col(key) for key in order]
-        kept = _collect(groups.sort(by, descending=descending), len(self))
+        by = [(pl.col("total") / pl.col("count")) if name == "average" else pl.col(name) for name, _ in order]
+        kept = _collect(groups.sort(by, descending=[down for _, down in order]), len(self))
         totals = _collect(kept.lazy().group_by("currency").agg(*_FOLDED_METRICS).sort("currency"), kept.height)
-        return kept.height, self._served(kept.slice(offset, limit)), self._served(totals)
+        return kept.height, self._served(kept.slice(offset, limit).to_dicts()), self._served(totals.to_dicts())
 
     def _matching(self, filters: Sequence[Filter]) -> pl.LazyFrame:
         """The rows that satisfy every filter, as a lazy plan (one collect per query)."""
         rows = self._frame.lazy()
         return rows.filter([self._predicate(f) for f in filters]) if filters else rows
 
-    def _labelled(self, rows: pl.DataFrame) -> list[dict[str, Any]]:
+    def _labelled(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The few rows an answer shows, each coded column's label in place of its code (in Python: cheaper there)."""
-        dicts = rows.to_dicts()
-        coded = [name for name in rows.columns if name in self._labels]
-        for row in dicts:
-            for name in coded:
+        for row in rows:
+            for name in row.keys() & self._labels.keys():
                 row[name] = self._labels[name][row[name]]
-        return dicts
+        return rows
 
-    def _served(self, groups: pl.DataFrame) -> list[Group]:
+    def _served(self, groups: list[Group]) -> list[Group]:
         """Groups as an answer shows them: labels in place of codes, and the average."""
         rows = self._labelled(groups)
         for row in rows:
@@ -265,14 +279,28 @@ class ExpenseTable:
 
     def _predicate(self, condition: Filter) -> pl.Expr:
         """A text condition is decided once per distinct label, then matched by code."""
-        column = COLUMN_OF[condition.field]
-        if column not in self._labels:
+        column, matching = COLUMN_OF[condition.field], self._passing_codes(condition)
+        if matching is None:
             return OPERATORS[condition.operator].on_column(pl.col(column), condition.value)
-        test = OPERATORS[condition.operator].on_value
-        matching = [code for code, label in enumerate(self._labels[column]) if test(label, condition.value)]
         if len(matching) == 1:  # an equality runs in two thirds of the time of a one-value is_in
             return pl.col(column) == matching[0]
         return pl.col(column).is_in(matching)
+
+    def _row_test(self, condition: Filter) -> plain_aggregate.RowTest:
+        """The same condition as `_predicate`, as a test of one row's value (for plain_aggregate)."""
+        column, matching = COLUMN_OF[condition.field], self._passing_codes(condition)
+        if matching is not None:
+            return column, frozenset(matching).__contains__
+        test, value = OPERATORS[condition.operator].on_value, condition.value
+        return column, lambda cell: test(cell, value)
+
+    def _passing_codes(self, condition: Filter) -> list[int] | None:
+        """The codes whose labels pass a condition on a text column (None for other columns)."""
+        column = COLUMN_OF[condition.field]
+        if column not in self._labels:
+            return None
+        test = OPERATORS[condition.operator].on_value
+        return [code for code, label in enumerate(self._labels[column]) if test(label, condition.value)]
 
 
 def _top(

@@ -43,7 +43,9 @@ def rows(dataset: Dataset) -> list[Row]:
 
 @pytest.fixture(scope="session")
 def app(dataset: Dataset) -> Flask:
-    return create_app(Settings(csv_path=dataset.path))
+    """With no memory of answers: each test computes its answers on the engine path it runs (`both_engines`),
+    instead of getting what an earlier run of the same test on another path left in memory."""
+    return create_app(Settings(csv_path=dataset.path, response_cache_mb=0))
 
 
 @pytest.fixture
@@ -84,13 +86,19 @@ def client_for(csv_file: Callable[[str], Path]) -> Iterator[Callable[[str], Flas
     yield build
 
 
-@pytest.fixture(params=["in-memory engine", "default engine"])
+@pytest.fixture(params=["plain Python", "in-memory engine", "default engine"])
 def both_engines(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run the test once on each side of the engine's size threshold (`service.engine._IN_MEMORY_ROWS`).
+    """Run the test on every way the engine answers, each on its own side of a size threshold.
 
-    Why: small tables run their plans on Polars' in-memory engine, large ones on its default
-    (streaming) engine; most test files are small, so without this only the first would be tested.
-    Modules of exact answers use it with `pytestmark = pytest.mark.usefixtures("both_engines")`.
+    Why: small tables answer aggregates in plain Python (`service.engine._PLAIN_AGGREGATE_ROWS`)
+    and run their plans on Polars' in-memory engine, large ones use Polars plans on its default
+    (streaming) engine (`_IN_MEMORY_ROWS`); most test files are small, so without this only
+    the first ways would be tested. Modules of exact answers use it with
+    `pytestmark = pytest.mark.usefixtures("both_engines")`.
     """
-    monkeypatch.setattr(engine, "_IN_MEMORY_ROWS", sys.maxsize if request.param == "in-memory engine" else -1)
+    plain, in_memory = {"plain Python": (True, True), "in-memory engine": (False, True)}.get(
+        request.param, (False, False)
+    )
+    monkeypatch.setattr(engine, "_PLAIN_AGGREGATE_ROWS", sys.maxsize if plain else -1)
+    monkeypatch.setattr(engine, "_IN_MEMORY_ROWS", sys.maxsize if in_memory else -1)
     return str(request.param)

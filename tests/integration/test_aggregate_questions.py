@@ -119,3 +119,16 @@ def test_iso_weeks_belong_to_their_iso_year(client_for: Callable[[str], FlaskCli
         ("2021-W01", 1),
         ("2025-W01", 1),
     ]
+
+
+def test_an_average_filter_compares_the_average_as_served(client: FlaskClient, rows: list[Row]) -> None:
+    """`filter[average][eq]=X` keeps the groups whose served (half-to-even) average is X, not its floor."""
+    groups = expected_groups(rows, ["member_name", "date_month"])
+    exact = {key: metrics["total"] / metrics["count"] for key, metrics in groups.items()}
+    rounded_up = [key for key in groups if groups[key]["average"] > exact[key]]
+    assert rounded_up, "no group's average rounds up: this test could not tell rounding from truncation"
+    for key in rounded_up:
+        average = groups[key]["average"]
+        body = fetch(client, f"group_by=member_name,date_month&filter[average][eq]={average}")
+        kept = {tuple(g["attributes"][k] for k in ["member_name", "date_month", "currency"]) for g in body["data"]}
+        assert key in kept, (key, average)
