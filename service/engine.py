@@ -42,9 +42,9 @@ _IN_MEMORY_ROWS = 10_000
 #: and month 225 against 570; at 1,000 rows 375 against 900 and 640 against 710; at 3,000 the
 #: second is slower in Python (`bench/aggregate_paths.py`).
 _PLAIN_AGGREGATE_ROWS = 1_000
-#: A page of more than `_EAGER_SORT_ROWS` rows is found by a top-k on the streaming engine while
-#: it ends within the first 1/`_TOP_K_SHARE` of them, by a whole sort on the in-memory engine past
-#: that: the top-k's cost grows with the rows before the page's end (10M rows: 0.08 s for the
+#: A page among more than `_EAGER_SORT_ROWS` candidate rows is found by a top-k on the streaming
+#: engine while it ends within the first 1/`_TOP_K_SHARE` of them, by a whole sort on the in-memory
+#: engine past that: the top-k's cost grows with the rows before the page's end (10M rows: 0.08 s for the
 #: first page, 0.4 s at 100,000, 5 s at 8,000,000), the whole sort's does not (0.3-0.6 s).
 _TOP_K_SHARE = 100
 Group = dict[str, Any]
@@ -230,7 +230,8 @@ class ExpenseTable:
 
         Each group carries its dimension values, `currency`, and `total`, `average` (rounded
         half to even), `min`, `max` in exact integer cents and `count`; `sort` may name
-        dimensions and metrics (`average` orders by the exact total / count). `group_filters`
+        dimensions and metrics (`average` orders by total / count as a float: groups whose
+        averages differ past 2**53 cents may tie there). `group_filters`
         keep the groups whose metrics pass (the average as served). Ties are broken by the dimensions,
         then currency, ascending. The totals (one group per currency, in currency order) are
         folded from the groups kept, not from a second pass over the rows. Two plans in all (the

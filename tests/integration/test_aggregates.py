@@ -148,13 +148,13 @@ def test_sparse_fieldset_and_pagination(client: FlaskClient, rows: list[Row]) ->
     assert [group["id"] for group in groups] == [f"{day}/{currency}" for (day, currency) in sorted(expected)]
 
 
-def test_a_fieldset_may_name_attributes_not_grouped_by(sample_client: FlaskClient) -> None:
-    body = document(sample_client.get("/aggregates?group_by=departments&fields[aggregates]=member_name,total"))
+def test_a_fieldset_may_name_attributes_not_grouped_by(client: FlaskClient) -> None:
+    body = document(client.get("/aggregates?group_by=departments&fields[aggregates]=member_name,total"))
     assert {name for group in body["data"] for name in group["attributes"]} == {"total"}
 
 
-def test_nothing_matching_means_no_groups(sample_client: FlaskClient) -> None:
-    body = document(sample_client.get("/aggregates?group_by=departments&filter[member_name]=Nobody"))
+def test_nothing_matching_means_no_groups(client: FlaskClient) -> None:
+    body = document(client.get("/aggregates?group_by=departments&filter[member_name]=Nobody"))
     assert body["data"] == [] and body["meta"] == {"count": 0, "grand_totals": []}
 
 
