@@ -13,12 +13,13 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, overload
+from typing import Any
 
 import polars as pl
 
 from service import plain_aggregate
 from service.cursors import Position
+from service.money import average_cents
 from service.operators import OPERATORS
 from service.packed_order import Ranges, packed_order, ranges_of
 from service.query import Filter, SortKey, ordering
@@ -60,22 +61,6 @@ class SeekPage:
     positions: list[Position]
     #: Whether rows follow the page in the direction walked (after it, or before it when walking backwards).
     more: bool
-
-
-@overload
-def average_cents(total: int, count: int) -> int: ...
-@overload
-def average_cents(total: pl.Expr, count: pl.Expr) -> pl.Expr: ...
-def average_cents(total: Any, count: Any) -> Any:
-    """total / count in whole cents, rounded half to even, in integers: the average served and filtered on.
-
-    One formula for both places that need it: Polars evaluates it over every group when a
-    metric filter names the average, Python over the few groups an answer shows (Polars
-    spends hundreds of microseconds on an expression this size even over five groups).
-    """
-    floor = total // count  # floor division, so the remainder is never negative
-    twice_remainder = (total - floor * count) * 2
-    return floor + ((twice_remainder > count) | ((twice_remainder == count) & (floor % 2 == 1)))
 
 
 #: A group's metrics from its rows, in exact integer cents (sums as Int128: no file's total overflows it).
@@ -243,7 +228,7 @@ class ExpenseTable:
         order = [(key.field, key.descending) for key in sort] + [(key, False) for key in keys if key not in named]
         if len(self) <= _PLAIN_AGGREGATE_ROWS:
             tests = [self._row_test(condition) for condition in filters]
-            rows, sums = plain_aggregate.aggregate(self._columns, tests, keys, group_filters, order, average_cents)
+            rows, sums = plain_aggregate.aggregate(self._columns, tests, keys, group_filters, order)
             return len(rows), self._served(rows[offset : offset + limit]), self._served(sums)
         groups = self._matching(filters).group_by(keys).agg(*_GROUP_METRICS)
         if group_filters:

@@ -1,4 +1,4 @@
-"""Money: exact amounts from integer cents, and their exact JSON numbers.
+"""Money: exact amounts from integer cents, their exact JSON numbers, and the average of cents.
 
 Why not `cents / 100`: a float has no exact cent past about 35 trillion (70368744177664.01
 came out as .02), while the data and sums are exact integers. Records and groups carry
@@ -10,8 +10,12 @@ float can.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, overload
 
 import orjson
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 def amount(cents: int) -> Decimal:
@@ -28,3 +32,20 @@ def json_number(value: Decimal) -> orjson.Fragment:
     whole, part = divmod(abs(cents), 100)
     decimals = f"{part:02d}".rstrip("0") or "0"
     return orjson.Fragment(f"{'-' if cents < 0 else ''}{whole}.{decimals}")
+
+
+@overload
+def average_cents(total: int, count: int) -> int: ...
+@overload
+def average_cents(total: pl.Expr, count: pl.Expr) -> pl.Expr: ...
+def average_cents(total: Any, count: Any) -> Any:
+    """total / count in whole cents, rounded half to even, in integers: the average served and filtered on.
+
+    One formula for every place that needs it: Polars evaluates it over every group when a
+    metric filter names the average, Python over the few groups an answer shows (Polars
+    spends hundreds of microseconds on an expression this size even over five groups) and
+    over a small table's groups (service/plain_aggregate.py).
+    """
+    floor = total // count  # floor division, so the remainder is never negative
+    twice_remainder = (total - floor * count) * 2
+    return floor + ((twice_remainder > count) | ((twice_remainder == count) & (floor % 2 == 1)))

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
+from service.money import average_cents
 from service.operators import OPERATORS
 from service.query import Filter
 
@@ -29,7 +30,6 @@ def aggregate(
     keys: Sequence[str],
     group_filters: Sequence[Filter],
     order: Sequence[tuple[str, bool]],
-    average: Callable[[int, int], int],
 ) -> tuple[list[Group], list[Group]]:
     """The groups of the rows passing every test, by `keys` (codes), kept by `group_filters`,
     sorted by `order` ((name, descending) pairs that end with every key); and their totals by currency.
@@ -45,7 +45,7 @@ def aggregate(
     rows = [{**dict(zip(keys, key, strict=True)), **_metrics(values)} for key, values in amounts.items()]
     for condition in group_filters:
         passes, value = OPERATORS[condition.operator].on_value, condition.value
-        rows = [row for row in rows if passes(_metric(row, condition.field, average), value)]
+        rows = [row for row in rows if passes(_metric(row, condition.field), value)]
     for name, down in reversed(order):  # stable sorts, the last key first: ties keep the later keys' order
         rows.sort(key=_average_order if name == "average" else itemgetter(name), reverse=down)
     return rows, _totals(rows)
@@ -55,9 +55,9 @@ def _metrics(cents: list[int]) -> Group:
     return {"total": sum(cents), "count": len(cents), "min": min(cents), "max": max(cents)}
 
 
-def _metric(group: Group, name: str, average: Callable[[int, int], int]) -> int:
+def _metric(group: Group, name: str) -> int:
     """A metric as a group filter compares it: the average as served."""
-    return average(group["total"], group["count"]) if name == "average" else int(group[name])
+    return average_cents(group["total"], group["count"]) if name == "average" else int(group[name])
 
 
 def _average_order(group: Group) -> float:
