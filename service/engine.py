@@ -129,7 +129,7 @@ class ExpenseTable:
         memory (`_TOP_K_SHARE`), by one packed number when the keys fit in one (service/packed_order.py).
         """
         if (offset + limit) * _TOP_K_SHARE <= candidates.height:
-            return candidates.lazy().sort(keys, descending=descending).slice(offset, limit).collect()
+            return _collect(candidates.lazy().sort(keys, descending=descending).slice(offset, limit), candidates.height)
         packed = packed_order(self._ranges, keys, descending)
         by, directions = ([packed], [False]) if packed is not None else ([pl.col(key) for key in keys], descending)
         page = candidates.lazy().select(pl.col("id").sort_by(by, descending=directions).slice(offset, limit))
