@@ -1,7 +1,7 @@
 """The engine's two ways to aggregate, timed at several table sizes: plain Python and the Polars plans.
 
 Why: small tables answer `/aggregates` in plain Python (service/plain_aggregate.py), larger
-ones with Polars plans; `_PLAIN_AGGREGATE_ROWS` in service/engine.py is set where the two
+ones with Polars plans; `PLAIN_AGGREGATE_ROWS` in service/engine/thresholds.py is set where the two
 cost the same. This builds each generated file's snapshot in memory, then times the race's
 aggregate (sum by department with a fresh `amount >= X`) and a group-by of member and month
 on each path, median of the calls, in microseconds.
@@ -22,9 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from compare import WORKDIR, generated_csv  # noqa: E402
 
-from service import engine, snapshot  # noqa: E402
-from service.csv_source import load_expenses  # noqa: E402
-from service.query import Filter, SortKey  # noqa: E402
+from service.data import snapshot  # noqa: E402
+from service.data.csv_source import load_expenses  # noqa: E402
+from service.engine import thresholds  # noqa: E402
+from service.engine.table import ExpenseTable  # noqa: E402
+from service.query.model import Filter, SortKey  # noqa: E402
 
 GROUPINGS = {"by department": ["departments"], "by member and month": ["member_name", "date_month"]}
 PATHS = {"plain Python": sys.maxsize, "Polars plans": -1}
@@ -36,11 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=600)
     args = parser.parse_args(argv)
     for rows in args.rows:
-        table = engine.ExpenseTable(snapshot.build(load_expenses(generated_csv(rows, WORKDIR))))
+        table = ExpenseTable(snapshot.build(load_expenses(generated_csv(rows, WORKDIR))))
         for grouping, dimensions in GROUPINGS.items():
             medians = []
             for path, threshold in PATHS.items():
-                engine._PLAIN_AGGREGATE_ROWS = threshold
+                thresholds.PLAIN_AGGREGATE_ROWS = threshold
                 rng, samples = random.Random(1), []
                 for _ in range(args.calls):
                     filters = [Filter("amount", "gte", rng.randint(0, 999_999))]

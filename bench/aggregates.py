@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from service.csv_source import load_expenses  # noqa: E402
-from service.engine import ExpenseTable
-from service.fields import DIMENSIONS  # noqa: E402
-from service.query import Filter, SortKey  # noqa: E402
-from service.snapshot import build  # noqa: E402
+from service.data.csv_source import load_expenses  # noqa: E402
+from service.data.fields import DIMENSIONS  # noqa: E402
+from service.data.snapshot import build  # noqa: E402
+from service.engine.table import ExpenseTable
+from service.query.model import Filter, SortKey  # noqa: E402
 
 FILTERS = {
     "no filter": [],

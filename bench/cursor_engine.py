@@ -1,7 +1,7 @@
 """The keyset page alone (no HTTP): `ExpenseTable.seek` along a cursor walk, both ways of finding a page.
 
 Why: the engine first looks among the rows sharing the cursor's first sort value when that is
-text of few values (service/engine.py, `_within_first_value`); this times it against the plain
+text of few values (service/engine/keyset.py, `_within_first_value`); this times it against the plain
 top-k over every row beyond the cursor, interleaved on the same positions, so machine noise
 falls on both alike.
 
@@ -20,12 +20,11 @@ from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from service import (
-    engine,  # noqa: E402
-    snapshot,  # noqa: E402
-)
-from service.csv_source import load_expenses  # noqa: E402
-from service.query import Filter, SortKey  # noqa: E402
+from service.data import snapshot  # noqa: E402
+from service.data.csv_source import load_expenses  # noqa: E402
+from service.engine import thresholds  # noqa: E402
+from service.engine.table import ExpenseTable  # noqa: E402
+from service.query.model import Filter, SortKey  # noqa: E402
 
 SORT = [SortKey("member_name"), SortKey("amount", descending=True)]
 FILTERS = {
@@ -33,7 +32,7 @@ FILTERS = {
     "amount >= 1400": [Filter("amount", "gte", 140_000)],
     "department IT": [Filter("departments", "eq", "IT")],
 }
-WAYS = {"top-k over all beyond": 10**15, "first value first": engine._TIE_GROUP_PAGES}
+WAYS = {"top-k over all beyond": 10**15, "first value first": thresholds.TIE_GROUP_PAGES}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--csv", type=Path, required=True)
     parser.add_argument("--pages", type=int, default=40)
     args = parser.parse_args(argv)
-    table = engine.ExpenseTable(snapshot.build(load_expenses(args.csv)))
+    table = ExpenseTable(snapshot.build(load_expenses(args.csv)))
     walks = {}
     for name, filters in FILTERS.items():  # the positions of a walk's first pages
         page, positions = table.seek(filters, SORT, None, False, 20), []
@@ -53,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     for step in range(args.pages):
         for name, positions in walks.items():
             for way, pages in WAYS.items():
-                with mock.patch.object(engine, "_TIE_GROUP_PAGES", pages):
+                with mock.patch.object(thresholds, "TIE_GROUP_PAGES", pages):
                     began = time.perf_counter()
                     table.seek(FILTERS[name], SORT, positions[step % len(positions)], False, 20)
                     times[(name, way)].append((time.perf_counter() - began) * 1000)

@@ -30,12 +30,12 @@ import bare_flask  # noqa: E402
 from queries import MEMBERS, RACES  # noqa: E402
 from werkzeug.test import EnvironBuilder  # noqa: E402
 
-from service import snapshot  # noqa: E402
 from service.app import create_app  # noqa: E402
 from service.config import Settings  # noqa: E402
-from service.csv_source import load_expenses  # noqa: E402
-from service.engine import ExpenseTable  # noqa: E402
-from service.query import Filter, SortKey  # noqa: E402
+from service.data import snapshot  # noqa: E402
+from service.data.csv_source import load_expenses  # noqa: E402
+from service.engine.table import ExpenseTable  # noqa: E402
+from service.query.model import Filter, SortKey  # noqa: E402
 
 Call = Callable[[], Any]
 

@@ -29,10 +29,10 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from service import snapshot  # noqa: E402
-from service.csv_source import ExpenseColumns, load_expenses  # noqa: E402
-from service.engine import ExpenseTable
-from service.query import Filter, SortKey  # noqa: E402
+from service.data import snapshot  # noqa: E402
+from service.data.csv_source import ExpenseColumns, load_expenses  # noqa: E402
+from service.engine.table import ExpenseTable
+from service.query.model import Filter, SortKey  # noqa: E402
 
 PAGE = 20
 Queries = dict[str, Callable[[], Any]]

@@ -39,9 +39,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--snapshot-dir", type=Path, default=Path(tempfile.gettempdir()) / "expanses-bench-snapshots")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(args.code.resolve()))
-    from service import snapshot, snapshot_store
-    from service.engine import ExpenseTable
-    from service.query import Filter, SortKey
+    try:  # the layout by layers (issue 21), or the flat one of earlier commits
+        from service.data import snapshot, snapshot_store
+        from service.engine.table import ExpenseTable
+        from service.query.model import Filter, SortKey
+    except ImportError:
+        from service import snapshot, snapshot_store  # type: ignore[attr-defined,no-redef]
+        from service.engine import ExpenseTable  # type: ignore[attr-defined,no-redef]
+        from service.query import Filter, SortKey  # type: ignore[attr-defined,no-redef]
 
     provided = snapshot_store.provide(args.csv, args.snapshot_dir)
     with provided.path.open("rb") as file:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from service.csv_source import load_expenses  # noqa: E402
+from service.data.csv_source import load_expenses  # noqa: E402
 
 
 def main(source: Path, target: Path) -> None:

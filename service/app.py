@@ -11,12 +11,13 @@ import logging
 
 from flask import Flask
 
-from service import api_docs, caching, errors, http_policy, metrics, request_ids, resources
+from service.api import routes
 from service.config import Settings
-from service.csv_source import load_expenses
-from service.engine import ExpenseTable
-from service.json_provider import OrjsonProvider
-from service.snapshot import Snapshot, build, read
+from service.data.csv_source import load_expenses
+from service.data.snapshot import Snapshot, build, read
+from service.engine.table import ExpenseTable
+from service.web import api_docs, caching, errors, metrics, policy, request_ids
+from service.web.json_provider import OrjsonProvider
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -34,16 +35,16 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json = OrjsonProvider(app)
     metrics.init_app(app, str(settings.csv_path), len(table), data.fingerprint)  # first: it times the rest
     request_ids.init_app(app, settings.trusted_proxies)
-    resources.init_app(app, table, settings)
+    routes.init_app(app, table, settings)
     api_docs.init_app(app)
     errors.init_app(app)
-    http_policy.init_app(app)
+    policy.init_app(app)
     caching.init_app(app, data.fingerprint, settings.cache_max_age, settings.response_cache_mb)
     return app
 
 
 def load_snapshot(settings: Settings) -> Snapshot:
-    """The master's checked snapshot when it handed us one (service/gunicorn_config.py), else the CSV, read here."""
+    """The master's checked snapshot when it handed us one (service/ops/data_supervisor.py), else the CSV, read here."""
     if settings.snapshot_fd is not None:
         return read(settings.snapshot_fd)
     return build(load_expenses(settings.csv_path))

@@ -15,8 +15,8 @@ import json
 import sys
 from pathlib import Path
 
-from service.csv_source import CsvFormatError, load_expenses
-from service.snapshot_store import provide
+from service.data.csv_source import CsvFormatError, load_expenses
+from service.data.snapshot_store import provide
 
 
 def main(argv: list[str]) -> int:

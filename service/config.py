@@ -6,6 +6,7 @@ get in; everything else receives a frozen `Settings` and never reads `os.environ
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tempfile
 from collections.abc import Mapping
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.handoff import SNAPSHOT_FD
-from service.request_ids import Network, parse_networks
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 DEFAULT_CSV = Path("data/expanses.csv")
 #: Where the gunicorn master keeps data snapshots (EXPANSES_SNAPSHOT_DIR; docs/operations.md).
@@ -64,6 +66,14 @@ def _networks(env: Mapping[str, str], name: str) -> tuple[Network, ...] | None:
     except ValueError as error:
         raise SettingsError(f"{name} must list IP addresses or networks, or be *: {error}") from None
     return None if networks is None else tuple(networks)
+
+
+def parse_networks(text: str) -> list[Network] | None:
+    """FORWARDED_ALLOW_IPS as gunicorn reads it: comma-separated addresses or networks, `*` for any."""
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    if "*" in items:
+        return None
+    return [ipaddress.ip_network(item, strict=False) for item in items]
 
 
 def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:

@@ -10,7 +10,7 @@ import logging
 
 from service.app import create_app
 from service.config import SettingsError
-from service.csv_source import CsvFormatError
+from service.data.csv_source import CsvFormatError
 
 try:
     app = create_app()

@@ -10,9 +10,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service import engine
 from service.app import create_app
 from service.config import Settings
+from service.engine import thresholds
 from tests import hypothesis_profiles
 from tests.reference import DATASETS, SKIP_REASON, Dataset, Row, read_rows
 from tests.reference import SAMPLE_CSV as SAMPLE_CSV  # other test modules import it from here
@@ -90,15 +90,15 @@ def client_for(csv_file: Callable[[str], Path]) -> Iterator[Callable[[str], Flas
 def both_engines(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run the test on every way the engine answers, each on its own side of a size threshold.
 
-    Why: small tables answer aggregates in plain Python (`service.engine._PLAIN_AGGREGATE_ROWS`)
+    Why: small tables answer aggregates in plain Python (`service.engine.thresholds.PLAIN_AGGREGATE_ROWS`)
     and run their plans on Polars' in-memory engine, large ones use Polars plans on its default
-    (streaming) engine (`_IN_MEMORY_ROWS`); most test files are small, so without this only
+    (streaming) engine (`IN_MEMORY_ROWS`); most test files are small, so without this only
     the first ways would be tested. Modules of exact answers use it with
     `pytestmark = pytest.mark.usefixtures("both_engines")`.
     """
     plain, in_memory = {"plain Python": (True, True), "in-memory engine": (False, True)}.get(
         request.param, (False, False)
     )
-    monkeypatch.setattr(engine, "_PLAIN_AGGREGATE_ROWS", sys.maxsize if plain else -1)
-    monkeypatch.setattr(engine, "_IN_MEMORY_ROWS", sys.maxsize if in_memory else -1)
+    monkeypatch.setattr(thresholds, "PLAIN_AGGREGATE_ROWS", sys.maxsize if plain else -1)
+    monkeypatch.setattr(thresholds, "IN_MEMORY_ROWS", sys.maxsize if in_memory else -1)
     return str(request.param)

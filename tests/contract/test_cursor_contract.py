@@ -13,7 +13,7 @@ import pytest
 import requests
 from jsonschema import Draft202012Validator
 
-from service.cursor_profile import PROFILE
+from service.query.cursor_profile import PROFILE
 from tests.jsonapi import walk
 from tests.live_server import REPO
 

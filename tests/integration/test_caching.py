@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service.app import create_app
-from service.caching import ResponseMemory
 from service.config import Settings
-from service.engine import ExpenseTable
+from service.engine.table import ExpenseTable
+from service.web.caching import ResponseMemory
 from tests.conftest import HEADER, SAMPLE_CSV
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from service.app import create_app
 from service.config import Settings
-from service.csv_source import CsvFormatError
+from service.data.csv_source import CsvFormatError
 from tests.conftest import HEADER
 from tests.jsonapi import document
 

@@ -25,7 +25,7 @@ from jsonschema import Draft202012Validator
 
 from service.app import create_app
 from service.config import Settings
-from service.cursor_profile import PROFILE
+from service.query.cursor_profile import PROFILE
 from tests.conftest import HEADER, SAMPLE_CSV
 from tests.hypothesis_profiles import examples
 from tests.jsonapi import document, error, walk

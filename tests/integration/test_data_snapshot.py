@@ -19,8 +19,10 @@ from typing import Any
 
 import pytest
 
-from service import gunicorn_config, handoff, snapshot
+from service import gunicorn_config, handoff
 from service.config import Settings
+from service.data import snapshot
+from service.ops import data_supervisor
 from tests.conftest import HEADER, SAMPLE_CSV
 from tests.live_server import Server, free_port, serving, start
 
@@ -49,7 +51,7 @@ def test_a_file_replaced_right_after_its_check_cannot_reach_the_workers(
         source.write_bytes(BROKEN)
         return checked
 
-    monkeypatch.setattr(gunicorn_config, "subprocess", SimpleNamespace(run=check_then_replace, **_ERRORS))
+    monkeypatch.setattr(data_supervisor, "subprocess", SimpleNamespace(run=check_then_replace, **_ERRORS))
     gunicorn_config.on_starting(SimpleNamespace(log=logging.getLogger("test.master")))
     settings = Settings.from_env()  # what a worker forked now would read
     assert settings.snapshot_fd is not None and source.read_bytes() == BROKEN

@@ -7,7 +7,7 @@ import logging
 import pytest
 from flask.testing import FlaskClient
 
-from service.engine import ExpenseTable
+from service.engine.table import ExpenseTable
 from tests.jsonapi import error
 
 

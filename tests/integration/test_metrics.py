@@ -110,4 +110,4 @@ def test_metrics_add_up_every_workers_requests_and_follow_data_reloads(tmp_path:
     access = [entry for entry in entries if entry["logger"] == "gunicorn.access"]
     assert access and all(len(entry["request_id"]) == 32 for entry in access)
     about_refused = [entry for entry in entries if entry.get("request_id") == refused_id]
-    assert {entry["logger"] for entry in about_refused} == {"service.errors", "gunicorn.access"}
+    assert {entry["logger"] for entry in about_refused} == {"service.web.errors", "gunicorn.access"}

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from gunicorn.config import Config
 
-from service.logs import AccessLogger
+from service.ops.logs import AccessLogger
 
 #: Our field and the gunicorn atom it must equal.
 ATOMS = {

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 import polars as pl
 import pytest
 
-from service.money import average_cents
+from service.data.money import average_cents
 
 EXACT = Context(prec=80, rounding=ROUND_HALF_EVEN)
 

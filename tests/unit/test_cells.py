@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from service.cells import parse_amount, parse_us_date
+from service.data.cells import parse_amount, parse_us_date
 
 
 @pytest.mark.parametrize(

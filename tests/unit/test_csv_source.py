@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from data.generate import write_csv
-from service.csv_source import CsvFormatError, _fast, _parse, load_expenses
+from service.data.csv_source import CsvFormatError, _fast, _parse, load_expenses
 
 HEADER = "departments,project_name,amount,date,member_name\n"
 

@@ -14,9 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.cursors import MAX_LENGTH, decode, digest, encode
-from service.errors import QueryError
-from service.fields import Kind
+from service.data.fields import Kind
+from service.query.cursors import MAX_LENGTH, decode, digest, encode
+from service.query.errors import QueryError
+from service.web.errors import query_error_object
 from tests.hypothesis_profiles import examples
 
 KINDS = [Kind.TEXT, Kind.MONEY, Kind.DATE, Kind.ID]
@@ -34,7 +35,7 @@ def refused(text: str, parameter: str = "page[after]") -> QueryError:
     with pytest.raises(QueryError) as caught:
         decode(text, parameter, KINDS, MADE_FOR)
     assert caught.value.parameter == parameter
-    assert caught.value.status == 400
+    assert query_error_object(caught.value)["status"] == "400"
     return caught.value
 
 

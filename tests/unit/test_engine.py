@@ -9,11 +9,11 @@ from typing import Any
 import polars as pl
 import pytest
 
-from service.csv_source import ExpenseColumns
-from service.engine import ExpenseTable
-from service.fields import DIMENSIONS
-from service.query import Filter, SortKey
-from service.snapshot import build
+from service.data.csv_source import ExpenseColumns
+from service.data.fields import DIMENSIONS
+from service.data.snapshot import build
+from service.engine.table import ExpenseTable
+from service.query.model import Filter, SortKey
 
 # Every test here runs on both of the engine's paths (tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("both_engines")
@@ -115,7 +115,7 @@ def test_an_empty_table_answers_empty(table: ExpenseTable) -> None:
 
 
 def test_every_aggregate_dimension_is_a_column(table: ExpenseTable) -> None:
-    assert set(DIMENSIONS) <= set(table._frame.columns)
+    assert set(DIMENSIONS) <= set(table._rows.frame.columns)
 
 
 def test_aggregate_groups_by_dimension_and_currency_in_cents(table: ExpenseTable) -> None:

@@ -1,8 +1,8 @@
 """Sorted pages of 30,000 generated rows: the eager sort and the lazy top-k give the order a plain Python sort gives.
 
-Why: `ExpenseTable.find` sorts at most `_EAGER_SORT_ROWS` candidate rows eagerly; more through
+Why: `ExpenseTable.find` sorts at most `EAGER_SORT_ROWS` candidate rows eagerly; more through
 a lazy sort + slice (a top-k) near the start, or a whole sort for pages deeper in
-(`_TOP_K_SHARE`). The small hand-made tables of test_engine.py only reach the first. One
+(`TOP_K_SHARE`). The small hand-made tables of test_engine.py only reach the first. One
 table of cases covers them all, each case asserting which side of the size threshold it is
 on, with expectations from the test's own CSV reader and `list.sort`.
 """
@@ -18,11 +18,12 @@ from typing import Any
 import pytest
 
 from data.generate import write_csv
-from service import packed_order
-from service.csv_source import load_expenses
-from service.engine import _EAGER_SORT_ROWS, _TOP_K_SHARE, ExpenseTable
-from service.query import Filter, SortKey
-from service.snapshot import build
+from service.data.csv_source import load_expenses
+from service.data.snapshot import build
+from service.engine import packed_order
+from service.engine.table import ExpenseTable
+from service.engine.thresholds import EAGER_SORT_ROWS, TOP_K_SHARE
+from service.query.model import Filter, SortKey
 from tests.reference import Row, read_rows
 
 # Every test here runs on both of the engine's paths (tests/conftest.py).
@@ -52,7 +53,7 @@ VALUE: dict[str, Callable[[Row], Any]] = {
     "member_name": attrgetter("member_name"),
 }
 
-#: (name, filters, the same condition on a row, whether more than _EAGER_SORT_ROWS rows match)
+#: (name, filters, the same condition on a row, whether more than EAGER_SORT_ROWS rows match)
 FILTERS: list[tuple[str, list[Filter], Callable[[Row], bool], bool]] = [
     ("none", [], lambda r: True, True),
     ("amount>=3000", [Filter("amount", "gte", 300_000)], lambda r: r.cents >= 300_000, True),
@@ -62,8 +63,8 @@ FILTERS: list[tuple[str, list[Filter], Callable[[Row], bool], bool]] = [
         lambda r: r.departments in ("HR", "IT", "Sales"),
         True,
     ),
-    ("id<=10001", [Filter("id", "lte", _EAGER_SORT_ROWS + 1)], lambda r: r.id <= _EAGER_SORT_ROWS + 1, True),
-    ("id<=10000", [Filter("id", "lte", _EAGER_SORT_ROWS)], lambda r: r.id <= _EAGER_SORT_ROWS, False),
+    ("id<=10001", [Filter("id", "lte", EAGER_SORT_ROWS + 1)], lambda r: r.id <= EAGER_SORT_ROWS + 1, True),
+    ("id<=10000", [Filter("id", "lte", EAGER_SORT_ROWS)], lambda r: r.id <= EAGER_SORT_ROWS, False),
     ("member_name=Sam", [Filter("member_name", "eq", "Sam")], lambda r: r.member_name == "Sam", False),
     (
         "date<2021-04-01 and project contains a",
@@ -115,7 +116,7 @@ def test_pages_of_a_sort_are_those_of_a_plain_python_sort(
     table, rows = generated
     expected = expected_order([row for row in rows if keep(row)], sort)
     count = len(expected)
-    assert (count > _EAGER_SORT_ROWS) is lazy, f"{count} matching rows: this case no longer takes the path it tests"
+    assert (count > EAGER_SORT_ROWS) is lazy, f"{count} matching rows: this case no longer takes the path it tests"
     pages = {"first": (0, 20), "middle": (count // 2 - 3, 50), "last": (count - 7, 20), "past the end": (count + 5, 20)}
     pages["a thousand"] = (0, 1000)
     for page, (offset, limit) in pages.items():
@@ -130,8 +131,8 @@ def test_the_cases_cover_both_paths_and_rows_that_tie(generated: tuple[ExpenseTa
     """Both sides of the threshold are in the table, and every attribute repeats, so ties must be broken by id."""
     _, rows = generated
     assert {lazy for *_, lazy in FILTERS} == {True, False}
-    assert len(rows) == ROWS > 2 * _EAGER_SORT_ROWS
-    assert 20 * _TOP_K_SHARE <= _EAGER_SORT_ROWS  # so a lazy case's first page is a top-k, its middle a whole sort
+    assert len(rows) == ROWS > 2 * EAGER_SORT_ROWS
+    assert 20 * TOP_K_SHARE <= EAGER_SORT_ROWS  # so a lazy case's first page is a top-k, its middle a whole sort
     for field, value in VALUE.items():
         if field != "id":
             assert len({value(row) for row in rows}) < 0.6 * len(rows), field

@@ -18,11 +18,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service import engine
-from service.csv_source import ExpenseColumns
-from service.engine import ExpenseTable
-from service.query import Filter, SortKey
-from service.snapshot import build
+from service.data.csv_source import ExpenseColumns
+from service.data.snapshot import build
+from service.engine import thresholds
+from service.engine.table import ExpenseTable
+from service.query.model import Filter, SortKey
 from tests.hypothesis_profiles import examples
 
 # Every test here runs on both of the engine's paths (tests/conftest.py).
@@ -148,10 +148,10 @@ def test_a_keyset_page_is_the_rows_just_beyond_the_position_in_the_served_order(
     (with its fallback when they run out), which the engine otherwise keeps for large inputs.
     """
     rows, sort, position, backwards, size = case
-    eager_rows, tie_pages = (engine._EAGER_SORT_ROWS, engine._TIE_GROUP_PAGES) if paths == "as built" else (0, 0)
+    eager_rows, tie_pages = (thresholds.EAGER_SORT_ROWS, thresholds.TIE_GROUP_PAGES) if paths == "as built" else (0, 0)
     with (
-        mock.patch.object(engine, "_EAGER_SORT_ROWS", eager_rows),
-        mock.patch.object(engine, "_TIE_GROUP_PAGES", tie_pages),
+        mock.patch.object(thresholds, "EAGER_SORT_ROWS", eager_rows),
+        mock.patch.object(thresholds, "TIE_GROUP_PAGES", tie_pages),
     ):
         page = table_of(rows).seek([], sort, position, backwards, size)
     expected_ids, expected_more = reference(rows, sort, position, backwards, size)

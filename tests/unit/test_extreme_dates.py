@@ -8,9 +8,9 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from service.csv_source import load_expenses
-from service.engine import ExpenseTable
-from service.snapshot import build
+from service.data.csv_source import load_expenses
+from service.data.snapshot import build
+from service.engine.table import ExpenseTable
 from tests.conftest import HEADER
 
 EXTREMES = HEADER + "IT,Gaama,1.00€,1/1/0001,Sam\nHR,Mars,2.00€,12/31/9999,Ann\n"

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from data.generate import HEADER, main
-from service.csv_source import load_expenses
+from service.data.csv_source import load_expenses
 
 REFERENCE_AMOUNT = re.compile(r"[0-9]{1,3}(,[0-9]{3})*\.[0-9]{2}€")
 REFERENCE_DATE = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")

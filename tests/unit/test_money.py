@@ -9,7 +9,7 @@ from decimal import Decimal
 import orjson
 import pytest
 
-from service.money import amount, json_number
+from service.data.money import amount, json_number
 
 _rng = random.Random(6)
 CENTS = [

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
-from service.fields import METRIC_KINDS, QUERYABLE, Kind
-from service.operators import OPERATORS
+from service.data.fields import QUERYABLE, Kind
+from service.engine.metrics import METRIC_KINDS
+from service.query.operators import OPERATORS
 
 SPEC: dict[str, Any] = yaml.safe_load((Path(__file__).resolve().parents[2] / "openapi.yaml").read_text("utf-8"))
 FILTERABLE: dict[str, dict[str, Kind]] = {"/expanses": QUERYABLE, "/aggregates": {**QUERYABLE, **METRIC_KINDS}}

@@ -9,12 +9,14 @@ from dataclasses import replace
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from service.api.specs import list_spec
 from service.config import Settings
-from service.cursor_profile import PROFILE, MaxPageSizeExceeded, RangePaginationNotSupported
-from service.cursors import digest
-from service.errors import QueryError
-from service.expanses import list_spec
-from service.query import Page, Query, QuerySpec, parse_query
+from service.query.cursor_profile import PROFILE, MaxPageSizeExceeded, RangePaginationNotSupported
+from service.query.cursors import digest
+from service.query.errors import QueryError
+from service.query.model import Page, Query, QuerySpec
+from service.query.parser import parse_query
+from service.web.errors import query_error_object
 
 #: What `/expanses` accepts, with page numbers only.
 NUMBERED = replace(list_spec(Settings()), cursor_pagination=False)
@@ -91,7 +93,7 @@ def test_page_number_with_a_cursor_is_refused_naming_page_number() -> None:
 def test_after_and_before_together_are_the_profile_s_range_error() -> None:
     error = refusal([SORT, ("page[after]", cursor("Ann", 1, 2)), ("page[before]", cursor("Sam", 1, 2))])
     assert isinstance(error, RangePaginationNotSupported) and error.parameter == "page[before]"
-    assert error.error_object()["links"] == {"type": f"{PROFILE}range-pagination-not-supported"}
+    assert query_error_object(error)["links"] == {"type": f"{PROFILE}range-pagination-not-supported"}
 
 
 @pytest.mark.parametrize("size", ["1001", "99999999999999999999", "9" * 5000])
@@ -99,8 +101,8 @@ def test_a_page_size_over_the_maximum_in_cursor_mode_is_the_profile_s_error(size
     for pairs, profile in ([("page[size]", size), ("page[after]", cursor(1))], False), ([("page[size]", size)], True):
         error = refusal(pairs, profile=profile)
         assert isinstance(error, MaxPageSizeExceeded) and error.parameter == "page[size]"
-        assert error.error_object()["meta"] == {"page": {"maxSize": 1000}}
-        assert error.error_object()["links"] == {"type": f"{PROFILE}max-size-exceeded"}
+        assert query_error_object(error)["meta"] == {"page": {"maxSize": 1000}}
+        assert query_error_object(error)["links"] == {"type": f"{PROFILE}max-size-exceeded"}
     by_number = refusal([("page[size]", size)])
     assert not isinstance(by_number, MaxPageSizeExceeded) and by_number.parameter == "page[size]"
 

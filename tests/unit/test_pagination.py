@@ -7,8 +7,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from service.pagination import pagination_links
-from service.query import Page
+from service.api.pagination import pagination_links
+from service.query.model import Page
 
 
 def page_of(link: str | None) -> int | None:

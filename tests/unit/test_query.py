@@ -9,11 +9,11 @@ from urllib.parse import parse_qsl
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from service.api.specs import detail_spec, list_spec
 from service.config import Settings
-from service.errors import QueryError
-from service.expanses import list_spec
-from service.fields import ATTRIBUTES, QUERYABLE
-from service.query import Filter, Page, Query, QuerySpec, SortKey, parse_query
+from service.query.errors import QueryError
+from service.query.model import Filter, Page, Query, SortKey
+from service.query.parser import parse_query
 from tests.bad_queries import BAD_QUERIES, EXPANSES, BadQuery
 
 #: What `/expanses` accepts, with page numbers only.
@@ -83,18 +83,17 @@ def test_a_field_sorted_again_is_dropped() -> None:
 
 
 def test_families_outside_the_spec_are_unknown() -> None:
-    detail_spec = QuerySpec("expanses", tuple(ATTRIBUTES), QUERYABLE, tuple(QUERYABLE), frozenset({"fields"}))
     with pytest.raises(QueryError) as caught:
-        parse_query(MultiDict([("sort", "amount")]), detail_spec)
+        parse_query(MultiDict([("sort", "amount")]), detail_spec(Settings()))
     assert caught.value.parameter == "sort"
 
 
-AGGREGATE_SPEC = QuerySpec(
-    "aggregates",
-    ("departments", "date_month", "currency", "total"),
-    QUERYABLE,
-    ("departments", "date_month", "currency", "total"),
-    frozenset({"filter", "sort", "fields", "page", "group_by"}),
+AGGREGATE_SPEC = replace(
+    SPEC,
+    resource_type="aggregates",
+    attributes=("departments", "date_month", "currency", "total"),
+    sortable=("departments", "date_month", "currency", "total"),
+    families=frozenset({"filter", "sort", "fields", "page", "group_by"}),
     dimensions=("departments", "member_name", "date_month"),
 )
 

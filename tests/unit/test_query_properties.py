@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import string
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from service.errors import QueryError
-from service.fields import ATTRIBUTES, DIMENSIONS, METRICS, QUERYABLE
-from service.operators import OPERATORS
-from service.query import Query, QuerySpec, parse_query
+from service.api.specs import list_spec
+from service.config import Settings
+from service.data.fields import DIMENSIONS, QUERYABLE
+from service.engine.metrics import METRICS
+from service.query.errors import QueryError
+from service.query.model import Query
+from service.query.operators import OPERATORS
+from service.query.parser import parse_query
+from service.web.errors import query_error_object
 from tests.hypothesis_profiles import examples
 
-SPEC = QuerySpec(
-    "expanses",
-    tuple(ATTRIBUTES),
-    QUERYABLE,
-    tuple(QUERYABLE),
-    frozenset({"filter", "sort", "fields", "page", "group_by"}),
+SPEC = replace(
+    list_spec(Settings()),
+    families=frozenset({"filter", "sort", "fields", "page", "group_by"}),
     dimensions=DIMENSIONS,
+    cursor_pagination=False,
 )
 
 # Names: the real grammar's pieces mixed with noise, brackets and unicode.
@@ -91,7 +95,7 @@ def test_any_parameters_give_a_query_or_a_400_naming_a_parameter(query_pairs: li
     try:
         query = parse_query(args, SPEC)
     except QueryError as error:
-        assert error.status == 400
+        assert query_error_object(error)["status"] == "400"
         assert error.parameter in args
         assert error.detail
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from service.release import release_fingerprint
+from service.data.release import release_fingerprint
 
 
 def test_any_changed_added_or_renamed_file_changes_the_release(tmp_path: Path) -> None:

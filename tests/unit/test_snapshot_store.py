@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 
 from data.generate import write_csv
-from service import records, snapshot
-from service.csv_source import CsvFormatError, load_expenses
-from service.engine import ExpenseTable
-from service.query import Filter, SortKey
-from service.snapshot_store import provide
+from service.data import snapshot
+from service.data.csv_source import CsvFormatError, load_expenses
+from service.data.snapshot_store import provide
+from service.engine import records
+from service.engine.table import ExpenseTable
+from service.query.model import Filter, SortKey
 from tests.conftest import HEADER, SAMPLE_CSV
 from tests.live_server import REPO
 

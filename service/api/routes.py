@@ -1,0 +1,45 @@
+"""The API's routes: the entry document `/`, `/health`, and each resource module's own routes.
+
+Why here: one place lists what the API serves; each resource's code lives in its own module
+(`expanses.py`, `aggregates.py`) over the flow they share (`base.py`).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, url_for
+
+from service.api import aggregates, expanses
+from service.config import Settings
+from service.engine.table import ExpenseTable
+from service.web.documents import document_response
+from service.web.policy import takes_no_query
+from service.web.state import keep, state
+
+
+def root() -> Response:
+    """The entry point: where the resources are."""
+    resources = {
+        name: url_for(view, _external=True)
+        for name, view in (("expanses", expanses.ExpenseList.view), ("aggregates", aggregates.AggregateList.view))
+    }
+    meta = {
+        "description": "Read-only JSON:API over the company's expense records.",
+        "resources": resources,
+        "docs": url_for("docs", _external=True),
+    }
+    links = {"self": url_for("root", _external=True), "describedby": url_for("openapi_json", _external=True)}
+    return document_response({"meta": meta, "links": links})
+
+
+def health() -> Response:
+    """Liveness for orchestrators: the data is loaded and how many records it holds."""
+    return document_response({"meta": {"status": "ok", "records": len(state(ExpenseTable))}})
+
+
+def init_app(app: Flask, table: ExpenseTable, settings: Settings) -> None:
+    """Register every route of the API."""
+    expanses.init_app(app, table, settings)
+    aggregates.init_app(app, table, settings)
+    app.add_url_rule("/", "root", takes_no_query(root))
+    app.add_url_rule("/health", "health", takes_no_query(health))
+    keep(app, table)

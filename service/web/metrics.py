@@ -1,0 +1,88 @@
+"""Prometheus metrics at `/metrics`, correct across gunicorn's worker processes.
+
+Why prometheus_client's multiprocess mode: each sync worker counts its own requests; the
+client keeps every process's values in files under PROMETHEUS_MULTIPROC_DIR (which
+gunicorn_config sets before any worker starts) and `/metrics` adds them up, whichever
+worker answers. Without that variable (tests, one process) the process's own values are served.
+The proxy does not publish `/metrics`: scrape the API's own port.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from flask import Flask, Response, g, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+
+from service import handoff
+from service.web.policy import takes_no_query
+
+REQUESTS = Counter(
+    "expanses_requests", "Requests answered, by route, method and status.", ["route", "method", "status"]
+)
+LATENCY = Histogram(
+    "expanses_request_duration_seconds",
+    "Time from the first hook to the finished response, by route.",
+    ["route"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+ANSWER_MEMORY_HITS = Counter(
+    "expanses_answer_memory_hits", "Requests answered from a worker's memory of recent answers."
+)
+DATA_ROWS = Gauge("expanses_data_rows", "Records served (live workers).", multiprocess_mode="livemax")
+DATA_INFO = Gauge(
+    "expanses_data_info",
+    "The data served: its file and content fingerprint (value 1).",
+    ["file", "fingerprint"],
+    multiprocess_mode="livemax",
+)
+DATA_CHECKED = Gauge(
+    "expanses_data_last_check_timestamp_seconds",
+    "When the master last checked the data file, by result: loaded (served since) or refused (previous data kept).",
+    ["result"],
+    multiprocess_mode="livemax",
+)
+_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"})
+
+
+def init_app(app: Flask, file: str, rows: int, fingerprint: str) -> None:
+    """Time and count every request (hooks registered first, so they see all others), serve /metrics."""
+    DATA_ROWS.set(rows)
+    DATA_INFO.labels(file, fingerprint).set(1)
+    result, _, when = os.environ.get(handoff.DATA_CHECK, "").partition(" ")
+    if result and when:
+        DATA_CHECKED.labels(result).set(float(when))
+    app.before_request(_start_clock)
+    app.after_request(_count)
+    app.add_url_rule("/metrics", "metrics", takes_no_query(_metrics))
+
+
+def _start_clock() -> None:
+    g.started = time.perf_counter()
+
+
+def _count(response: Response) -> Response:
+    route = request.url_rule.rule if request.url_rule is not None else "(no route)"
+    method = request.method if request.method in _METHODS else "(other)"
+    REQUESTS.labels(route, method, str(response.status_code)).inc()
+    LATENCY.labels(route).observe(time.perf_counter() - g.get("started", time.perf_counter()))
+    return response
+
+
+def _metrics() -> Response:
+    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # sums every worker
+    else:
+        registry = REGISTRY
+    return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
