@@ -32,6 +32,7 @@ test: lint typecheck pytest bench-smoke
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/openapi-spec-validator openapi.yaml
 
 typecheck: $(DEV_STAMP)
@@ -62,7 +63,7 @@ contract: $(DEV_STAMP) $(JS_STAMP) chromium
 	$(BIN)/pytest tests/contract
 
 # Bug hunting: the Hypothesis and schemathesis tests with new random cases each run and ten times the
-# examples (make test generates the same cases every run; tests/hypothesis_profiles.py). API_BASE_URL works here too.
+# examples (make test generates the same cases every run; tests/helpers/hypothesis_profiles.py). API_BASE_URL works here too.
 explore: $(DEV_STAMP)
 	HYPOTHESIS_PROFILE=explore $(BIN)/pytest -m hypothesis
 
@@ -74,7 +75,7 @@ $(JS_STAMP): $(JS_CLIENT)/package.json $(JS_CLIENT)/package-lock.json
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-# Debian's nginx for the proxy tests (tests/integration/test_proxy.py runs docker/nginx/'s config with it;
+# Debian's nginx for the proxy tests (tests/live/test_proxy.py runs docker/nginx/'s config with it;
 # root, as in CI; elsewhere install it yourself). Not on a non-root PATH, hence the second check.
 nginx:
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }

@@ -1,7 +1,7 @@
 """`make bench-proxy`: capacity of the race's queries through the proxy, against gunicorn alone.
 
 Why: docs/scaling.md sizes replicas from req/s per core as clients meet the service, that is
-through nginx (docker/nginx, rendered and run by tests/nginx_proxy.py as the tests run it).
+through nginx (docker/nginx, rendered and run by tests/helpers/nginx_proxy.py as the tests run it).
 Same machine, same wrk settings, distinct parameters on every request (no cache helps):
   direct  one gunicorn with 2 workers (`make run`)
   proxy   nginx in front of 2 replicas of 1 worker each (the compose topology on one host)
@@ -26,7 +26,7 @@ from compare import WORKDIR, generated_csv
 from queries import RACES
 
 sys.path.insert(0, str(servers.REPO))  # the proxy is run exactly as the tests run it
-from tests.nginx_proxy import running_apis, running_proxy  # noqa: E402
+from tests.helpers.nginx_proxy import running_apis, running_proxy  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -18,6 +18,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECT_BIN = REPO / ".venv" / "bin"
+
+sys.path.insert(0, str(REPO))  # tests/helpers/ports.py: one free_port for tests and benchmarks
+from tests.helpers.ports import free_port  # noqa: E402
 
 
 @dataclass
@@ -45,12 +48,6 @@ class Running:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def start_ours(csv_path: Path, env: dict[str, str] | None = None, code: Path = REPO) -> Running:

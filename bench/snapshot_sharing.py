@@ -51,7 +51,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
     import polars as pl
-
     from service.csv_source import load_expenses
     from service.snapshot import CODED, build
 

@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # tests/helpers/ports.py: one free_port for tests and benchmarks
+from tests.helpers.ports import free_port  # noqa: E402
 
 #: (path, expected status) — the traffic mix: lists, filters, sorts, single records, aggregates, bad input.
 MIX = [
@@ -89,12 +91,6 @@ class Tally:
     failed: int = 0
     latencies_ms: list[float] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def worker_pids(master: int) -> list[int]:

@@ -13,13 +13,13 @@ from flask.testing import FlaskClient
 from service.app import create_app
 from service.config import Settings
 from service.engine import thresholds
-from tests import hypothesis_profiles
-from tests.reference import DATASETS, SKIP_REASON, Dataset, Row, read_rows
-from tests.reference import SAMPLE_CSV as SAMPLE_CSV  # other test modules import it from here
+from tests.helpers import hypothesis_profiles
+from tests.helpers.reference import DATASETS, SKIP_REASON, Dataset, Row, read_rows
+from tests.helpers.reference import SAMPLE_CSV as SAMPLE_CSV  # other test modules import it from here
 
 # --- Hypothesis profile (separate from the fixtures below) ---------------------------------------
 # Loaded here, before pytest imports any test module: each test's @settings inherits from it.
-# Deterministic unless HYPOTHESIS_PROFILE=explore (`make explore`); see tests/hypothesis_profiles.py.
+# Deterministic unless HYPOTHESIS_PROFILE=explore (`make explore`); see tests/helpers/hypothesis_profiles.py.
 hypothesis_profiles.load()
 # --------------------------------------------------------------------------------------------------
 
@@ -37,7 +37,7 @@ def dataset(request: pytest.FixtureRequest) -> Dataset:
 
 @pytest.fixture(scope="session")
 def rows(dataset: Dataset) -> list[Row]:
-    """The dataset's rows as read by tests/reference.py, never by the service."""
+    """The dataset's rows as read by tests/helpers/reference.py, never by the service."""
     return read_rows(dataset.path)
 
 

@@ -14,8 +14,8 @@ import pytest
 import requests
 from flask import Flask
 
-from tests.jsonapi import Reply
-from tests.live_server import REPO, running
+from tests.helpers.jsonapi import Reply
+from tests.helpers.live_server import REPO, running
 
 SAMPLE_CSV = REPO / "data" / "expanses.csv"
 

@@ -1,12 +1,12 @@
-"""Every bad query (tests/bad_queries.py) on every path it is bad on, in-process and over HTTP."""
+"""Every bad query (tests/helpers/bad_queries.py) on every path it is bad on, in-process and over HTTP."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.bad_queries import BAD_QUERIES, EVERY_PATH, PLAIN, BadQuery
 from tests.contract.conftest import Send
-from tests.jsonapi import error
+from tests.helpers.bad_queries import BAD_QUERIES, EVERY_PATH, PLAIN, BadQuery
+from tests.helpers.jsonapi import error
 
 
 @pytest.mark.parametrize("case", BAD_QUERIES, ids=[case.query[:60] for case in BAD_QUERIES])

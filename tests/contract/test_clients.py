@@ -19,7 +19,7 @@ import pytest
 import requests
 from jsonapi_requests.request_factory import ApiClientError
 
-from tests.live_server import REPO
+from tests.helpers.live_server import REPO
 
 JS_CLIENT = REPO / "tests" / "contract" / "js"
 LIST_QUERY = {"filter[member_name]": "Sam", "filter[amount][gte]": "1400", "sort": "-amount", "page[size]": "5"}

@@ -12,9 +12,9 @@ import pytest
 import requests
 import yaml
 
-from tests import jsonapi
-from tests.jsonapi import Reply, walk
-from tests.live_server import REPO
+from tests.helpers import jsonapi
+from tests.helpers.jsonapi import Reply, walk
+from tests.helpers.live_server import REPO
 
 
 def document(response: requests.Response) -> dict[str, Any]:

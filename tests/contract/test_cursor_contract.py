@@ -14,8 +14,8 @@ import requests
 from jsonschema import Draft202012Validator
 
 from service.query.cursor_profile import PROFILE
-from tests.jsonapi import walk
-from tests.live_server import REPO
+from tests.helpers.jsonapi import walk
+from tests.helpers.live_server import REPO
 
 _JSONAPI = Draft202012Validator(json.loads((REPO / "tests" / "schemas" / "jsonapi-1.1.schema.json").read_text()))
 PROFILED = f'application/vnd.api+json; profile="{PROFILE}"'

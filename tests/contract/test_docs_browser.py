@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.live_server import REPO
+from tests.helpers.live_server import REPO
 
 CHROMIUM = shutil.which("chromium")
 SCREENSHOT = REPO / "test-output" / "docs.png"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.contract.conftest import Send
-from tests.jsonapi import document, error
+from tests.helpers.jsonapi import document, error
 
 API_PATHS = ("/", "/health", "/expanses", "/expanses/1", "/aggregates")
 ALLOW = "GET, HEAD, OPTIONS"  # what 403 and 405 answers say, in this order

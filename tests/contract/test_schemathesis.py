@@ -11,8 +11,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import allow_header_conformance
 
-from tests.hypothesis_profiles import examples
-from tests.live_server import REPO
+from tests.helpers.hypothesis_profiles import examples
+from tests.helpers.live_server import REPO
 
 schema = schemathesis.openapi.from_path(REPO / "openapi.yaml")
 
@@ -67,7 +67,5 @@ def metrics_hidden(base_url: str) -> bool:
 @settings(max_examples=examples(60), deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_service_keeps_its_contract(case: Any, base_url: str) -> None:
     if case.operation.path == "/metrics" and metrics_hidden(base_url):
-        pytest.skip(
-            "/metrics is the replicas' own, hidden by the proxy (tests/integration/test_proxy.py checks its 404)"
-        )
+        pytest.skip("/metrics is the replicas' own, hidden by the proxy (tests/live/test_proxy.py checks its 404)")
     case.call_and_validate(base_url=base_url, excluded_checks=EXCLUDED, timeout=10)

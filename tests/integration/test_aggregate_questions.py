@@ -15,8 +15,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import HEADER
+from tests.helpers.reference import Row
 from tests.integration.test_aggregates import KEYS, as_decimal, expected_groups, fetch
-from tests.reference import Row
 
 # Every test here runs on both of the engine's paths (tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("both_engines")

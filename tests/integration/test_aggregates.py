@@ -12,8 +12,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import HEADER
-from tests.jsonapi import document, walk
-from tests.reference import Dataset, Row
+from tests.helpers.jsonapi import document, walk
+from tests.helpers.reference import Dataset, Row
 
 # Every test here runs on both of the engine's paths (tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("both_engines")

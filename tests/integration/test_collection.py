@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from operator import attrgetter
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
-from tests.jsonapi import document, walk
-from tests.reference import Dataset, Row
+from tests.helpers.jsonapi import document, walk
+from tests.helpers.orders import served_order, sort_keys
+from tests.helpers.reference import Dataset, Row
 
 # Every test here runs on both of the engine's paths (tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("both_engines")
@@ -100,11 +100,8 @@ def test_filters_match_exactly_the_rows_they_describe(
 
 
 def expected_order(rows: list[Row], sort: str) -> list[str]:
-    """Sort independently: stable sorts from the last key to the first, after id."""
-    ordered = sorted(rows, key=lambda row: row.id)
-    for key in reversed(sort.split(",")):
-        ordered.sort(key=attrgetter(key.lstrip("-")), reverse=key.startswith("-"))
-    return [str(row.id) for row in ordered]
+    """Ids in the order of `sort`, computed independently (tests/helpers/orders.py)."""
+    return [str(row.id) for row in served_order(rows, sort_keys(sort))]
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from service.app import create_app
 from service.config import Settings
 from service.data.csv_source import CsvFormatError
 from tests.conftest import HEADER
-from tests.jsonapi import document
+from tests.helpers.jsonapi import document
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 EXPECTED: dict[str, list[object] | None] = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))

@@ -1,6 +1,6 @@
 """Cursor pagination on /expanses (the JSON:API cursor pagination profile), through the test client.
 
-Expected answers come from tests/reference.py's reading of the CSV and a sort written here
+Expected answers come from tests/helpers/reference.py's reading of the CSV and a sort written here
 (stable passes, one per key, over rows in id order), never from the service. Forged cursors are
 made the way a client would: a real cursor's JSON decoded, its values replaced, re-encoded.
 """
@@ -27,9 +27,11 @@ from service.app import create_app
 from service.config import Settings
 from service.query.cursor_profile import PROFILE
 from tests.conftest import HEADER, SAMPLE_CSV
-from tests.hypothesis_profiles import examples
-from tests.jsonapi import document, error, walk
-from tests.reference import REPO, Row, read_rows
+from tests.helpers.hypothesis_profiles import examples
+from tests.helpers.jsonapi import document, error, walk
+from tests.helpers.orders import served_order as ordered_by
+from tests.helpers.orders import sort_keys
+from tests.helpers.reference import REPO, Row, read_rows
 
 ASK = {"Accept": f'application/vnd.api+json; profile="{PROFILE}"'}
 EPOCH = date(1970, 1, 1)
@@ -55,19 +57,9 @@ FILTERS: dict[str, Callable[[Row], bool]] = {
 SPEC = yaml.safe_load((REPO / "openapi.yaml").read_text(encoding="utf-8"))
 
 
-def value(row: Row, field: str) -> Any:
-    return row.cents if field == "amount" else getattr(row, field)
-
-
 def served_order(rows: list[Row], sort: str) -> list[Row]:
-    """Rows in `sort` order, ties by id ascending: stable sorts from the last key to the first."""
-    keys: dict[str, bool] = {}
-    for item in filter(None, sort.split(",")):
-        keys.setdefault(item.removeprefix("-"), item.startswith("-"))  # a field named again is ignored
-    ordered = sorted(rows, key=lambda row: row.id)
-    for field, descending in reversed(keys.items()):
-        ordered.sort(key=lambda row: value(row, field), reverse=descending)
-    return ordered
+    """Rows in `sort` order, ties by id ascending (tests/helpers/orders.py)."""
+    return ordered_by(rows, sort_keys(sort))
 
 
 def ids(rows: list[Row]) -> list[str]:

@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from service.engine.table import ExpenseTable
-from tests.jsonapi import error
+from tests.helpers.jsonapi import error
 
 
 def test_unknown_paths_are_404_documents(sample_client: FlaskClient) -> None:

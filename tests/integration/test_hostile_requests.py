@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from tests.jsonapi import error
+from tests.helpers.jsonapi import error
 
 
 @pytest.mark.parametrize("path", ["/expanses//1", "/expanses//", "/expanses/1//", "/aggregates//"])

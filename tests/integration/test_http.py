@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from tests.jsonapi import document
+from tests.helpers.jsonapi import document
 
 
 def test_root_points_at_the_resources(sample_client: FlaskClient) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from tests.jsonapi import document
+from tests.helpers.jsonapi import document
 
 PATHS = [
     "/",

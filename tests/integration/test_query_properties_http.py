@@ -6,7 +6,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.hypothesis_profiles import examples
+from tests.helpers.hypothesis_profiles import examples
 from tests.unit.test_query_properties import pairs
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from tests.jsonapi import document, error
-from tests.reference import Row
+from tests.helpers.jsonapi import document, error
+from tests.helpers.reference import Row
 
 
 def test_every_record_is_served_at_its_id(client: FlaskClient, rows: list[Row]) -> None:

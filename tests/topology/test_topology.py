@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.live_server import REPO
-from tests.load import Load
+from tests.helpers.live_server import REPO
+from tests.helpers.load import Load
 
 STACK_ENV = os.environ.get("EXPANSES_STACK")
 pytestmark = pytest.mark.skipif(not STACK_ENV, reason="EXPANSES_STACK is not set (make test-docker sets it)")

@@ -18,7 +18,7 @@ from service.data.fields import Kind
 from service.query.cursors import MAX_LENGTH, decode, digest, encode
 from service.query.errors import QueryError
 from service.web.errors import query_error_object
-from tests.hypothesis_profiles import examples
+from tests.helpers.hypothesis_profiles import examples
 
 KINDS = [Kind.TEXT, Kind.MONEY, Kind.DATE, Kind.ID]
 ORDER = [("member_name", False), ("amount", True), ("date", False), ("id", False)]

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from operator import attrgetter
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -24,7 +22,8 @@ from service.engine import packed_order
 from service.engine.table import ExpenseTable
 from service.engine.thresholds import EAGER_SORT_ROWS, TOP_K_SHARE
 from service.query.model import Filter, SortKey
-from tests.reference import Row, read_rows
+from tests.helpers.orders import served_order, value_of
+from tests.helpers.reference import Row, read_rows
 
 # Every test here runs on both of the engine's paths (tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("both_engines")
@@ -42,16 +41,8 @@ def whole_sorts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
 ROWS = 30_000
 SEED = 11
 
-#: What each sortable field orders by: amounts by exact value, text in code-point order.
-VALUE: dict[str, Callable[[Row], Any]] = {
-    "id": attrgetter("id"),
-    "departments": attrgetter("departments"),
-    "project_name": attrgetter("project_name"),
-    "amount": attrgetter("cents"),
-    "currency": attrgetter("currency"),
-    "date": attrgetter("date"),
-    "member_name": attrgetter("member_name"),
-}
+#: Every sortable field (what each orders by: tests/helpers/orders.py).
+SORTABLE = ("id", "departments", "project_name", "amount", "currency", "date", "member_name")
 
 #: (name, filters, the same condition on a row, whether more than EAGER_SORT_ROWS rows match)
 FILTERS: list[tuple[str, list[Filter], Callable[[Row], bool], bool]] = [
@@ -75,7 +66,7 @@ FILTERS: list[tuple[str, list[Filter], Callable[[Row], bool], bool]] = [
 ]
 
 SORTS: list[list[SortKey]] = [
-    *([SortKey(field, descending)] for field in VALUE for descending in (False, True)),
+    *([SortKey(field, descending)] for field in SORTABLE for descending in (False, True)),
     [SortKey("departments"), SortKey("amount", True)],
     [SortKey("date", True), SortKey("member_name")],
     [SortKey("project_name"), SortKey("date"), SortKey("amount", True)],
@@ -97,11 +88,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[ExpenseTable, l
 
 
 def expected_order(rows: list[Row], sort: list[SortKey]) -> list[Row]:
-    """Stable sorts from the last key to the first over rows in id order: ties end up by id ascending."""
-    ordered = sorted(rows, key=attrgetter("id"))
-    for key in reversed(sort):
-        ordered.sort(key=VALUE[key.field], reverse=key.descending)
-    return ordered
+    """Rows in the order of `sort`, ties by id ascending (tests/helpers/orders.py)."""
+    return served_order(rows, [(key.field, key.descending) for key in sort])
 
 
 @pytest.mark.parametrize("sort", SORTS, ids=[sort_id(sort) for sort in SORTS])
@@ -133,6 +121,6 @@ def test_the_cases_cover_both_paths_and_rows_that_tie(generated: tuple[ExpenseTa
     assert {lazy for *_, lazy in FILTERS} == {True, False}
     assert len(rows) == ROWS > 2 * EAGER_SORT_ROWS
     assert 20 * TOP_K_SHARE <= EAGER_SORT_ROWS  # so a lazy case's first page is a top-k, its middle a whole sort
-    for field, value in VALUE.items():
+    for field in SORTABLE:
         if field != "id":
-            assert len({value(row) for row in rows}) < 0.6 * len(rows), field
+            assert len({value_of(field)(row) for row in rows}) < 0.6 * len(rows), field

@@ -9,7 +9,6 @@ may outlive the data it was made on.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from datetime import date, timedelta
 from unittest import mock
 
@@ -23,7 +22,8 @@ from service.data.snapshot import build
 from service.engine import thresholds
 from service.engine.table import ExpenseTable
 from service.query.model import Filter, SortKey
-from tests.hypothesis_profiles import examples
+from tests.helpers.hypothesis_profiles import examples
+from tests.helpers.reference import Row
 
 # Every test here runs on both of the engine's paths (tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("both_engines")
@@ -33,24 +33,19 @@ NAMES = ["Ann", "Bob", "Sam", "Zoe", "Émile"]
 FIELDS = ["departments", "project_name", "amount", "currency", "date", "member_name", "id"]
 
 
-@dataclass(frozen=True)
-class Row:
-    id: int
-    departments: str
-    project_name: str
-    cents: int
-    currency: str
-    day: int  # days since 1970-01-01, as a cursor holds a date
-    member_name: str
+def row_of(number: int, departments: str, project: str, cents: int, currency: str, day: int, member: str) -> Row:
+    """A row of the reference reader's kind, its day given as days since 1970-01-01 (as a cursor holds a date)."""
+    return Row(number, departments, project, cents, currency, EPOCH + timedelta(days=day), member)
 
-    def value(self, field: str) -> str | int:
-        """The row's value of an API field, as the engine compares it."""
-        if field == "amount":
-            return self.cents
-        if field == "date":
-            return self.day
-        value: str | int = getattr(self, field)
-        return value
+
+def cursor_value(row: Row, field: str) -> str | int:
+    """The row's value of an API field, as the engine compares it (and a cursor holds it)."""
+    if field == "amount":
+        return row.cents
+    if field == "date":
+        return (row.date - EPOCH).days
+    value: str | int = getattr(row, field)
+    return value
 
 
 def table_of(rows: list[Row]) -> ExpenseTable:
@@ -62,7 +57,7 @@ def table_of(rows: list[Row]) -> ExpenseTable:
                     "project_name": pl.Series([r.project_name for r in rows], dtype=pl.String),
                     "amount": pl.Series([r.cents for r in rows], dtype=pl.Int64),
                     "currency": pl.Series([r.currency for r in rows], dtype=pl.String),
-                    "date": pl.Series([EPOCH + timedelta(days=r.day) for r in rows], dtype=pl.Date),
+                    "date": pl.Series([r.date for r in rows], dtype=pl.Date),
                     "member_name": pl.Series([r.member_name for r in rows], dtype=pl.String),
                 }
             )
@@ -86,7 +81,7 @@ def reference(
     descending = [key.descending for key in sort] + [False] * (len(fields) - len(sort))
 
     def key(row: Row) -> tuple[str | int, ...]:
-        return tuple(row.value(field) for field in fields)
+        return tuple(cursor_value(row, field) for field in fields)
 
     def by_key(a: Row, b: Row) -> int:
         return compare(key(a), key(b), descending)
@@ -115,7 +110,7 @@ row_values = st.tuples(
 @st.composite
 def cases(draw: st.DrawFn) -> tuple[list[Row], list[SortKey], tuple[str | int, ...] | None, bool, int]:
     values = draw(st.lists(row_values, min_size=1, max_size=25))
-    rows = [Row(number, *cells) for number, cells in enumerate(values, start=1)]
+    rows = [row_of(number, *cells) for number, cells in enumerate(values, start=1)]
     fields = draw(st.lists(st.sampled_from(FIELDS), unique=True, max_size=3))
     sort = [SortKey(field, draw(st.booleans())) for field in fields]
     order = fields + ([] if "id" in fields else ["id"])
@@ -123,7 +118,7 @@ def cases(draw: st.DrawFn) -> tuple[list[Row], list[SortKey], tuple[str | int, .
     choice = draw(st.sampled_from(["none", "row", "anywhere"]))
     if choice == "row":
         row = draw(st.sampled_from(rows))
-        position = tuple(row.value(field) for field in order)
+        position = tuple(cursor_value(row, field) for field in order)
     elif choice == "anywhere":  # values the data may not hold: text between or beyond its categories
         anything: dict[str, st.SearchStrategy[str | int]] = {
             "departments": st.sampled_from(["", "A", "HR", "Hz", "IT", "J", "Sales", "zz"]),
@@ -160,11 +155,11 @@ def test_a_keyset_page_is_the_rows_just_beyond_the_position_in_the_served_order(
     assert page.count == len(rows)
     fields = [key.field for key in sort] + ([] if any(key.field == "id" for key in sort) else ["id"])
     by_id = {row.id: row for row in rows}
-    assert page.positions == [tuple(by_id[i].value(field) for field in fields) for i in expected_ids]
+    assert page.positions == [tuple(cursor_value(by_id[i], field) for field in fields) for i in expected_ids]
 
 
 def test_filters_select_before_the_keyset_and_the_count_ignores_the_cursor() -> None:
-    rows = [Row(n, "IT" if n % 2 else "HR", "Gaama", n * 100, "EUR", 0, NAMES[n % 5]) for n in range(1, 21)]
+    rows = [row_of(n, "IT" if n % 2 else "HR", "Gaama", n * 100, "EUR", 0, NAMES[n % 5]) for n in range(1, 21)]
     table = table_of(rows)
     sort = [SortKey("amount", descending=True)]
     page = table.seek([Filter("departments", "eq", "IT")], sort, (1500, 15), False, 3)
@@ -176,12 +171,12 @@ def test_filters_select_before_the_keyset_and_the_count_ignores_the_cursor() -> 
 
 def test_large_inputs_take_the_lazy_top_k_path_with_the_same_answer() -> None:
     """Over 10,000 candidates the engine plans a lazy top-k instead of an eager sort."""
-    rows = [Row(n, "IT", "Gaama", (n * 7919) % 1000, "EUR", n % 3, NAMES[n % 5]) for n in range(1, 12_001)]
+    rows = [row_of(n, "IT", "Gaama", (n * 7919) % 1000, "EUR", n % 3, NAMES[n % 5]) for n in range(1, 12_001)]
     table = table_of(rows)
     for sort in ([SortKey("member_name"), SortKey("amount", True)], [SortKey("id", True)], []):
         for backwards in (False, True):
             order = [key.field for key in sort] + ([] if any(k.field == "id" for k in sort) else ["id"])
-            position = tuple(rows[6000].value(field) for field in order)
+            position = tuple(cursor_value(rows[6000], field) for field in order)
             page = table.seek([], sort, position, backwards, 20)
             expected, more = reference(rows, sort, position, backwards, 20)
             assert [record["id"] for record in page.records] == expected and page.more == more

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.engine.packed_order import packed_order, ranges_of
-from tests.hypothesis_profiles import examples
+from tests.helpers.hypothesis_profiles import examples
 
 KEYS = ("code", "cents", "day")
 

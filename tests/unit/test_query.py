@@ -14,7 +14,7 @@ from service.config import Settings
 from service.query.errors import QueryError
 from service.query.model import Filter, Page, Query, SortKey
 from service.query.parser import parse_query
-from tests.bad_queries import BAD_QUERIES, EXPANSES, BadQuery
+from tests.helpers.bad_queries import BAD_QUERIES, EXPANSES, BadQuery
 
 #: What `/expanses` accepts, with page numbers only.
 SPEC = replace(list_spec(Settings()), cursor_pagination=False)
@@ -66,7 +66,7 @@ def test_sort_fields_and_page_parse() -> None:
     assert query.page.offset == 2000
 
 
-#: The bad queries that /expanses reads (tests/bad_queries.py): the parser alone refuses each.
+#: The bad queries that /expanses reads (tests/helpers/bad_queries.py): the parser alone refuses each.
 READ_BY_EXPANSES = [case for case in BAD_QUERIES if case.words_on == EXPANSES and EXPANSES in case.paths]
 
 

@@ -18,7 +18,7 @@ from service.query.model import Query
 from service.query.operators import OPERATORS
 from service.query.parser import parse_query
 from service.web.errors import query_error_object
-from tests.hypothesis_profiles import examples
+from tests.helpers.hypothesis_profiles import examples
 
 SPEC = replace(
     list_spec(Settings()),

@@ -20,7 +20,7 @@ from service.engine import records
 from service.engine.table import ExpenseTable
 from service.query.model import Filter, SortKey
 from tests.conftest import HEADER, SAMPLE_CSV
-from tests.live_server import REPO
+from tests.helpers.live_server import REPO
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SAMPLE_CSV = REPO / "data" / "expanses.csv"
 #: The user's reference file; EXPANSES_REFERENCE_CSV points elsewhere (e.g. to check the skip).
 REFERENCE_CSV = Path(os.environ.get("EXPANSES_REFERENCE_CSV") or REPO.parent / "shared" / "data" / "expanses.csv")

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import SAMPLE_CSV
-from tests.live_server import running
+from tests.helpers.live_server import running
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import urllib.error
 import urllib.request
 
 from tests.conftest import SAMPLE_CSV
-from tests.live_server import serving
+from tests.helpers.live_server import serving
 
 FORGED_LINE = "2026-11-27 00:00:00,000 [1] [CRITICAL] service: FORGED"
 HOSTILE_PATHS = [

@@ -9,7 +9,7 @@ import urllib.request
 from pathlib import Path
 
 from tests.conftest import HEADER, SAMPLE_CSV
-from tests.live_server import serving
+from tests.helpers.live_server import serving
 
 
 def test_sighup_switches_to_a_good_file_and_keeps_serving_through_a_broken_one(tmp_path: Path) -> None:

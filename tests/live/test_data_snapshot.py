@@ -24,7 +24,7 @@ from service.config import Settings
 from service.data import snapshot
 from service.ops import data_supervisor
 from tests.conftest import HEADER, SAMPLE_CSV
-from tests.live_server import Server, free_port, serving, start
+from tests.helpers.live_server import Server, free_port, serving, start
 
 BROKEN = (HEADER + "IT,Gaama,bad,1/2/2021,Sam\n").encode()
 

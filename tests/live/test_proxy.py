@@ -21,12 +21,12 @@ import flask_swagger_ui
 import pytest
 from werkzeug.datastructures import Headers
 
-from tests import jsonapi
 from tests.conftest import SAMPLE_CSV
-from tests.jsonapi import Reply
-from tests.live_server import free_port
-from tests.load import Load
-from tests.nginx_proxy import NGINX_MISSING, Api, Proxy, nginx_binary, running_apis, running_proxy
+from tests.helpers import jsonapi
+from tests.helpers.jsonapi import Reply
+from tests.helpers.live_server import free_port
+from tests.helpers.load import Load
+from tests.helpers.nginx_proxy import NGINX_MISSING, Api, Proxy, nginx_binary, running_apis, running_proxy
 
 pytestmark = pytest.mark.skipif(nginx_binary() is None, reason=NGINX_MISSING)
 

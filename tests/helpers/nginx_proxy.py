@@ -20,9 +20,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.live_server import Server, free_port, start
+from tests.helpers.live_server import Server, free_port, start
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = REPO / "docker" / "nginx" / "default.conf.template"
 SETTINGS = REPO / "docker" / "nginx" / "proxy.env"
 NGINX_MISSING = "nginx is not installed (make pytest installs Debian's package with apt-get)"

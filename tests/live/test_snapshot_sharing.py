@@ -11,7 +11,7 @@ import signal
 from pathlib import Path
 
 from tests.conftest import HEADER, SAMPLE_CSV
-from tests.live_server import Server, serving
+from tests.helpers.live_server import Server, serving
 
 
 def mapped_files(pid: int) -> set[str]:

@@ -17,7 +17,9 @@ from jsonschema import Draft202012Validator
 from werkzeug.datastructures import Headers
 from werkzeug.test import TestResponse
 
-_SCHEMA = json.loads((Path(__file__).parent / "schemas" / "jsonapi-1.1.schema.json").read_text(encoding="utf-8"))
+_SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[1] / "schemas" / "jsonapi-1.1.schema.json").read_text(encoding="utf-8")
+)
 _VALIDATOR = Draft202012Validator(_SCHEMA)
 
 

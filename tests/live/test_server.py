@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import HEADER, SAMPLE_CSV
-from tests.live_server import free_port, running, start
+from tests.helpers.live_server import free_port, running, start
 
 
 @pytest.fixture

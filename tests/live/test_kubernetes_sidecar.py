@@ -21,8 +21,8 @@ import pytest
 import yaml
 
 from tests.conftest import SAMPLE_CSV
-from tests.live_server import free_port
-from tests.nginx_proxy import NGINX_MISSING, Api, Proxy, nginx_binary, render, running_apis, write_config
+from tests.helpers.live_server import free_port
+from tests.helpers.nginx_proxy import NGINX_MISSING, Api, Proxy, nginx_binary, render, running_apis, write_config
 
 pytestmark = pytest.mark.skipif(nginx_binary() is None, reason=NGINX_MISSING)
 

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import SAMPLE_CSV
-from tests.live_server import REPO, running
+from tests.helpers.live_server import REPO, running
 
 DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 PUBLIC_HOST = "localhost:8000"
