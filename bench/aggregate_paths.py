@@ -1,6 +1,6 @@
 """The engine's two ways to aggregate, timed at several table sizes: plain Python and the Polars plans.
 
-Why: small tables answer `/aggregates` in plain Python (service/plain_aggregate.py), larger
+Why: small tables answer `/aggregates` in plain Python (service/engine/plain_aggregate.py), larger
 ones with Polars plans; `PLAIN_AGGREGATE_ROWS` in service/engine/thresholds.py is set where the two
 cost the same. This builds each generated file's snapshot in memory, then times the race's
 aggregate (sum by department with a fresh `amount >= X`) and a group-by of member and month

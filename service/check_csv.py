@@ -2,7 +2,7 @@
 
 Why: operators can validate a replacement before sending SIGHUP, and the gunicorn master
 uses it (with `--snapshot-dir`) to have the file checked and its snapshot found or written
-in a process of its own (see gunicorn_config.py).
+in a process of its own (service/ops/data_supervisor.py).
 Exit status 0 and the row count when the file is servable (with `--snapshot-dir`, one JSON
 line: the snapshot's path, its rows, whether it was already there); 1 and
 "file, line N: reason" if not.

@@ -27,7 +27,7 @@ class Settings:
     """What an operator can change without touching code."""
 
     csv_path: Path = DEFAULT_CSV
-    #: An open descriptor of the master's snapshot of `csv_path` (service/snapshot.py), mapped instead of the file.
+    #: An open descriptor of the master's snapshot of `csv_path` (service/data/snapshot.py), mapped instead of the file.
     snapshot_fd: int | None = None
     default_page_size: int = 20
     max_page_size: int = 1000
@@ -42,7 +42,7 @@ class Settings:
         """Settings from `EXPANSES_CSV`, `LOG_LEVEL`, `CACHE_MAX_AGE`, `RESPONSE_CACHE_MB` (docs/operations.md).
 
         `EXPANSES_SNAPSHOT_FD` (service/handoff.py), when set, is the descriptor of the data snapshot the gunicorn
-        master hands its workers (service/gunicorn_config.py); the data is mapped from it.
+        master hands its workers (service/ops/data_supervisor.py); the data is mapped from it.
         """
         env = os.environ if environ is None else environ
         snapshot = env.get(SNAPSHOT_FD)

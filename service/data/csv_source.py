@@ -38,7 +38,7 @@ class CsvFormatError(Exception):
 
 @dataclass
 class ExpenseColumns:
-    """The file's rows as one typed Polars series per attribute (service/fields.py); row i has id i + 1.
+    """The file's rows as one typed Polars series per attribute (service/data/fields.py); row i has id i + 1.
 
     By kind: text is an Enum whose categories are the column's sorted distinct values (a small
     code per row), money is Int64 cents, a date is a Date. Why series, not lists: the fast path

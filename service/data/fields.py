@@ -36,7 +36,7 @@ ATTRIBUTES: dict[str, Kind] = {
 #: Everything a client may filter or sort on: the attributes plus the id.
 QUERYABLE: dict[str, Kind] = {"id": Kind.ID, **ATTRIBUTES}
 
-#: The attribute no CSV column holds: each amount's currency, read from its sign (service/cells.py).
+#: The attribute no CSV column holds: each amount's currency, read from its sign (service/data/cells.py).
 CURRENCY = "currency"
 
 #: The columns the CSV file must have: every attribute but the currency.

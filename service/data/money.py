@@ -60,7 +60,7 @@ def average_cents(total: Any, count: Any) -> Any:
     One formula for every place that needs it: Polars evaluates it over every group when a
     metric filter names the average, Python over the few groups an answer shows (Polars
     spends hundreds of microseconds on an expression this size even over five groups) and
-    over a small table's groups (service/plain_aggregate.py).
+    over a small table's groups (service/engine/plain_aggregate.py).
     """
     floor = total // count  # floor division, so the remainder is never negative
     twice_remainder = (total - floor * count) * 2

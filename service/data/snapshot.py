@@ -2,7 +2,7 @@
 
 Why: parsing ten million rows takes seconds and gigabytes, and each worker doing it again
 multiplied both. The gunicorn master has the file checked and converted once into an Arrow
-IPC file (service/snapshot_store.py); every worker maps that file, so the operating system
+IPC file (service/data/snapshot_store.py); every worker maps that file, so the operating system
 keeps one copy of its pages for all of them. Every column is a plain number (ids, cents,
 dates as days, and text as a code into its sorted distinct values) because Polars takes
 numbers from a mapped Arrow table without copying them, while it copies dictionary columns

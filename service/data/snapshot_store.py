@@ -8,7 +8,7 @@ should parse once, and a snapshot nobody serves any more should not fill the dis
   waits, then finds the first one's snapshot. A snapshot is written under a temporary name
   and renamed when complete and read-only, so no process ever sees half of one.
 - Every process serving a snapshot holds a shared lock on it (the gunicorn master takes it in
-  service/gunicorn_config.py; its workers inherit it). A snapshot on which an exclusive lock
+  service/ops/data_supervisor.py; its workers inherit it). A snapshot on which an exclusive lock
   can be had is served by no one and is removed; removing a file a process still maps would
   not harm it anyway.
 """

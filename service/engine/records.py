@@ -4,7 +4,7 @@ Why: a page of 20 records or one record by id is read on every request; asking t
 dataframe for them (take, cast, to_dicts) cost more than the query itself at small
 sizes. Each column is read through a typed memory view of the snapshot's Arrow buffer
 (the mapped file itself: nothing is copied per worker), by a reader chosen by the
-attribute's kind (service/fields.py): codes are looked up in their column's labels, cents
+attribute's kind (service/data/fields.py): codes are looked up in their column's labels, cents
 become exact amounts, days the ISO text of each distinct day of the file.
 """
 

@@ -1,9 +1,9 @@
 """Prometheus metrics at `/metrics`, correct across gunicorn's worker processes.
 
 Why prometheus_client's multiprocess mode: each sync worker counts its own requests; the
-client keeps every process's values in files under PROMETHEUS_MULTIPROC_DIR (which
-gunicorn_config sets before any worker starts) and `/metrics` adds them up, whichever
-worker answers. Without that variable (tests, one process) the process's own values are served.
+client keeps every process's values in files under PROMETHEUS_MULTIPROC_DIR (named by the
+gunicorn master before any worker starts: service/ops/metrics_dir.py) and `/metrics` adds
+them up, whichever worker answers. Without that variable (tests, one process) the process's own values are served.
 The proxy does not publish `/metrics`: scrape the API's own port.
 """
 

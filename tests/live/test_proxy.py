@@ -177,7 +177,7 @@ def stalled_reader(port: int) -> socket.socket:
 def bundles_sent(apis: list[Api]) -> int:
     """Bundles gunicorn has finished sending (it logs a request once the whole answer is out)."""
     lines = (line for api in apis for line in api.server.output().splitlines() if line.startswith("{"))
-    entries = (json.loads(line) for line in lines)  # gunicorn's JSON log lines (service/logs.py)
+    entries = (json.loads(line) for line in lines)  # gunicorn's JSON log lines (service/ops/logs.py)
     return sum(1 for entry in entries if entry.get("method") == "GET" and entry.get("path") == BUNDLE)
 
 

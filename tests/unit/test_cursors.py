@@ -1,4 +1,4 @@
-"""Cursor tokens (service/cursors.py): what round-trips, and every ill-formed cursor refused as a 400.
+"""Cursor tokens (service/query/cursors.py): what round-trips, and every ill-formed cursor refused as a 400.
 
 The layout is checked by building tokens by hand here (base64url of a JSON array), the way a
 client forging one would, rather than with the module's own encoder.

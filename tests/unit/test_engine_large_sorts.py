@@ -31,7 +31,7 @@ pytestmark = pytest.mark.usefixtures("both_engines")
 
 @pytest.fixture(params=["packed key", "by columns"], autouse=True)
 def whole_sorts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Deep pages sort every row by one packed number (service/packed_order.py), or by the columns
+    """Deep pages sort every row by one packed number (service/engine/packed_order.py), or by the columns
     when the keys need more than 64 bits; the generated rows always fit, so the second is forced.
     """
     if request.param == "by columns":

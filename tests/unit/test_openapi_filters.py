@@ -1,7 +1,7 @@
 """openapi.yaml's `filter[...]` parameters are exactly the fields × operators the service accepts.
 
-Why: the contract is written by hand, the operator table (service/operators.py) and the field
-catalogue (service/fields.py) are what the service runs; this keeps them one concept, both ways.
+Why: the contract is written by hand, the operator table (service/query/operators.py) and the field
+catalogue (service/data/fields.py) are what the service runs; this keeps them one concept, both ways.
 """
 
 from __future__ import annotations
