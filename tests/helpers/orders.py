@@ -1,7 +1,7 @@
 """The order the API serves rows in, computed independently of the service.
 
 Stable sorts from the last key to the first over rows in id order, so ties end up by id
-ascending, as JSON:API clients of this API are promised (docs/api.md, "Sorting").
+ascending, as JSON:API clients of this API are promised (docs/api.md, "Sort").
 """
 
 from __future__ import annotations
