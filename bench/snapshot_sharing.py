@@ -51,8 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
     import polars as pl
-    from service.csv_source import load_expenses
-    from service.snapshot import CODED, build
+    from service.data.csv_source import load_expenses
+    from service.data.snapshot import CODED, build
 
     built = build(load_expenses(args.csv))
     frame = pl.DataFrame(pl.from_arrow(built.table))
