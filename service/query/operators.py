@@ -54,13 +54,13 @@ OPERATORS: dict[str, Operator] = {
     "lt": Operator("is less than", operator.lt, operator.lt),
     "lte": Operator("is at most", operator.le, operator.le),
     "in": Operator(
-        "is one of (comma-separated, at most 100)",
+        "is one of (comma-separated, at most 100; a text holding a comma in double quotes)",
         lambda column, values: column.is_in(list(values)),
         lambda value, values: value in values,
         takes_list=True,
     ),
     "nin": Operator(
-        "is none of (comma-separated, at most 100)",
+        "is none of (comma-separated, at most 100; a text holding a comma in double quotes)",
         lambda column, values: ~column.is_in(list(values)),
         lambda value, values: value not in values,
         takes_list=True,
