@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
     import polars as pl
+
     from service.data.csv_source import load_expenses
     from service.data.snapshot import CODED, build
 
