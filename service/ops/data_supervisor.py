@@ -110,7 +110,18 @@ def _replace(name: str, descriptor: int | None, reloading: bool) -> None:
 def _refuse(server: Any, reloading: bool, reason: str) -> None:
     """A reload keeps the previous snapshot; at start there is none, so the service stops with the reason."""
     if not reloading:
-        server.log.critical("cannot serve the data file: %s", reason)
+        server.log.critical("cannot serve the data file: %s%s", reason, _container_hint())
         raise SystemExit(3)
     server.log.error("data file not reloaded, still serving the previous one: %s", reason)
     os.environ[DATA_CHECK] = f"refused {time.time()}"
+
+
+def _container_hint() -> str:
+    """In the container image (`EXPANSES_DATA_MOUNT`), a data file that is not there: say how to put it there."""
+    mount, source = os.environ.get("EXPANSES_DATA_MOUNT"), os.environ.get("EXPANSES_CSV", str(DEFAULT_CSV))
+    if not mount or os.path.exists(source):
+        return ""
+    return (
+        f" (in this container EXPANSES_CSV names a path inside it: mount the file's directory at {mount} and name"
+        f" {mount}/<file>; make stack-up does both for EXPANSES_CSV=path/on/this/machine.csv)"
+    )
