@@ -32,15 +32,22 @@ import pyarrow as pa
 from service.data.csv_source import ExpenseColumns
 from service.data.fields import ATTRIBUTES, QUERYABLE, Kind
 from service.data.labels import Labels
+from service.data.packed_order import packed_order, ranges_of
 
 #: Changes whenever the layout or its meaning changes, so an older snapshot is never read.
-FORMAT = "expanses-snapshot-4"
+FORMAT = "expanses-snapshot-5"
 
 #: Text attributes, stored as codes into their sorted distinct values.
 TEXT_FIELDS = tuple(name for name, kind in ATTRIBUTES.items() if kind is Kind.TEXT)
 
 #: The stored column behind each field a query may name (money is held as exact integer cents).
 COLUMN_OF = {name: "cents" if kind is Kind.MONEY else name for name, kind in QUERYABLE.items()}
+
+
+def index_name(column: str) -> str:
+    """The stored column holding `column`'s index (decision 0010)."""
+    return f"order_{column}"
+
 
 #: Labels of the date buckets `/aggregates` groups by; they sort chronologically as text.
 DATE_BUCKETS: dict[str, pl.Expr] = {
@@ -53,8 +60,11 @@ DATE_BUCKETS: dict[str, pl.Expr] = {
 #: Every column stored as a code: its value is the code-th of its sorted labels.
 CODED = (*TEXT_FIELDS, *DATE_BUCKETS)
 
-#: The snapshot's columns, in order: the id, each attribute, then the date buckets.
-LAYOUT = ("id", *(COLUMN_OF[name] for name in ATTRIBUTES), *DATE_BUCKETS)
+#: The stored columns a sort can start with, each with an index: its rows' positions in its order (ties by id).
+INDEXED = tuple(COLUMN_OF[name] for name in ATTRIBUTES)
+
+#: The snapshot's columns, in order: the id, each attribute, the date buckets, then the indexes.
+LAYOUT = ("id", *INDEXED, *DATE_BUCKETS, *(index_name(column) for column in INDEXED))
 
 #: At the end of the file: a mark, the length of the rows part, where the labels part begins.
 _TRAILER = struct.Struct("<8sQQ")
@@ -106,7 +116,8 @@ def build(columns: ExpenseColumns) -> Snapshot:
     frame = pl.DataFrame(stored)
     days = frame["date"].unique().sort()
     buckets, bucket_labels = _date_buckets(frame["date"], days)
-    table = frame.with_columns(buckets).to_arrow().combine_chunks()
+    ranges = ranges_of(frame, labels)
+    table = frame.with_columns(*buckets, *_indexes(frame, ranges)).to_arrow().combine_chunks()
     texts = {name: _label_array(series) for name, series in {**labels, **bucket_labels}.items()}
     return Snapshot(table, {name: Labels(array) for name, array in texts.items()}, columns.fingerprint, tuple(days))
 
@@ -217,6 +228,21 @@ def _checksum(metadata: Mapping[str, str], table: pa.Table, labels: list[Labels]
     for group in labels:
         digest.update(group.content())
     return digest.hexdigest()
+
+
+def _indexes(frame: pl.DataFrame, ranges: Mapping[str, tuple[int, int]]) -> list[pl.Series]:
+    """Each indexed column's row positions in (value, id) order: one sort of a packed number where it fits.
+
+    A database keeps such an index so that a first page in that order reads a page's worth of rows,
+    not the table (service/engine/indexed.py; 0.4-0.7 s a column at ten million rows, decision 0010).
+    """
+    indexes = []
+    for column in INDEXED:
+        packed = packed_order(ranges, [column, "id"], [False, False])
+        by = [packed] if packed is not None else [pl.col(column), pl.col("id")]  # either way, no two rows tie
+        order = frame.select(pl.arg_sort_by(by).cast(pl.UInt32).alias(index_name(column))).to_series()
+        indexes.append(order)
+    return indexes
 
 
 def _label_array(series: pl.Series) -> pa.Array:
