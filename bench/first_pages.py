@@ -85,10 +85,10 @@ def chart(results: dict[int, dict[str, dict[str, float]]], names: dict[str, str]
 
     figure, axes = plt.subplots(figsize=(8, 4.5))
     sizes = sorted(results)
-    for label in QUERIES:
+    for label, color in zip(QUERIES, ("tab:blue", "tab:orange", "tab:green"), strict=True):
         for name, style in zip(names, ("--", "-"), strict=True):
             times = [results[rows][name][label] for rows in sizes]
-            axes.plot(sizes, times, style, marker="o", label=f"{label} ({names[name]})")
+            axes.plot(sizes, times, style, color=color, marker="o", label=f"{label} ({names[name]})")
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.set_xlabel("rows in the file")
@@ -107,7 +107,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=15)
     parser.add_argument("--chart", type=Path)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--redraw", type=Path, help="draw --chart from an earlier --json, measuring nothing")
     args = parser.parse_args(argv)
+    if args.redraw:
+        earlier = json.loads(args.redraw.read_text())
+        chart({int(rows): result for rows, result in earlier["results"].items()}, earlier["names"], args.chart)
+        return 0
     WORKDIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         commit = extract(args.base, Path(folder))
