@@ -14,7 +14,7 @@ sorted by the whole order. A walk that would read many rows for few matches give
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 import polars as pl
@@ -53,25 +53,60 @@ def first_rows(
     ordered = _Ordered(rows.values[column], rows.indexes[column])
     (low, high), exact = _narrowed(rows, ordered, column, filters)
     predicates = [predicate(rows, condition) for condition in filters]
-    need, taken, chunk, kept_rows = offset + limit, 0, _FIRST_CHUNK, 0
+    need, taken, kept_rows = offset + limit, 0, 0
     kept: list[pl.DataFrame] = []
-    while kept_rows < need and taken < high - low:
-        if descending[0]:
+    for start, stop in _runs(ordered, low, high, descending[0], most=None):
+        taken += stop - start
+        if taken > thresholds.INDEX_WALK:
+            return None  # few rows pass, or one value holds very many: the usual way costs less
+        part = _read(rows, column, start, stop, _columns(keys, filters), predicates)
+        kept.append(part.select(keys))
+        kept_rows += part.height
+        if kept_rows >= need:
+            break
+    page = (pl.concat(kept) if kept else rows.frame.head(0).select(keys)).sort(keys, descending=descending)
+    return _count(rows, predicates, taken == high - low, kept_rows, exact, high - low), page.slice(offset, limit)
+
+
+def walk(
+    rows: StoredRows, filters: Sequence[Filter], keys: list[str], descending: list[bool], batch: int
+) -> Iterator[pl.DataFrame]:
+    """Every matching row (all its columns) in the order (keys, descending), in sorted batches of
+    about `batch` rows: an export's order without sorting the file (a run of one value longer than
+    `batch` comes as one batch)."""
+    column = keys[0]
+    ordered = _Ordered(rows.values[column], rows.indexes[column])
+    (low, high), _ = _narrowed(rows, ordered, column, filters)
+    predicates = [predicate(rows, condition) for condition in filters]
+    for start, stop in _runs(ordered, low, high, descending[0], most=batch):
+        part = _read(rows, column, start, stop, rows.frame.columns, predicates)
+        if part.height:
+            yield part.sort(keys, descending=descending)
+
+
+def _runs(ordered: _Ordered, low: int, high: int, descending: bool, most: int | None) -> Iterator[tuple[int, int]]:
+    """Consecutive spans of the index from one end of [low, high), each four times longer than the last
+    (up to `most`) and ended where a run of equal values ends, so every row after a span sorts after
+    every row in it."""
+    taken, chunk = 0, _FIRST_CHUNK
+    while taken < high - low:
+        if descending:
             stop = high - taken
             start = bisect_left(ordered, ordered[max(stop - chunk, low)], low, stop)  # back to its run's start
         else:
             start = low + taken
             stop = bisect_right(ordered, ordered[min(start + chunk, high) - 1], start, high)  # on to its run's end
         taken += stop - start
-        if taken > thresholds.INDEX_WALK:
-            return None  # few rows pass, or one value holds very many: the usual way costs less
-        part = rows.frame[pl.Series(rows.indexes[column][start:stop], dtype=pl.UInt32)].select(_columns(keys, filters))
-        part = part.filter(predicates) if predicates else part
-        kept.append(part.select(keys))
-        kept_rows += part.height
-        chunk *= 4
-    page = (pl.concat(kept) if kept else rows.frame.head(0).select(keys)).sort(keys, descending=descending)
-    return _count(rows, predicates, taken == high - low, kept_rows, exact, high - low), page.slice(offset, limit)
+        yield start, stop
+        chunk = chunk * 4 if most is None else min(chunk * 4, most)
+
+
+def _read(
+    rows: StoredRows, column: str, start: int, stop: int, columns: list[str], predicates: list[pl.Expr]
+) -> pl.DataFrame:
+    """The rows at index positions [start, stop) of `column`'s index that pass every predicate."""
+    part = rows.frame[pl.Series(rows.indexes[column][start:stop], dtype=pl.UInt32)].select(columns)
+    return part.filter(predicates) if predicates else part
 
 
 def _count(rows: StoredRows, predicates: list[pl.Expr], read_all: bool, kept: int, exact: bool, span: int) -> int:

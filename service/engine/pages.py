@@ -4,7 +4,7 @@ Why four ways: in a large table a first page is read through the index of the so
 key (service/engine/indexed.py); rows are stored in id order (a slice needs no sort); few
 candidates sort eagerly; many are a top-k near the start and, past `thresholds.TOP_K_SHARE`, a whole sort
 whose cost does not grow with the depth, by one packed number when the keys fit in one
-(service/data/packed_order.py; figures in docs/performance.md, "Deep pages").
+(service/engine/packed_order.py; figures in docs/performance.md, "Deep pages").
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from service.data.packed_order import packed_order
 from service.engine import indexed, thresholds
 from service.engine.filters import matching
+from service.engine.packed_order import packed_order
 from service.engine.plans import collect, served_order
 from service.engine.records import Record
 from service.engine.stored import StoredRows

@@ -14,8 +14,8 @@ from typing import Any
 import polars as pl
 
 from service.data.labels import Labels
-from service.data.packed_order import Ranges, ranges_of
 from service.data.snapshot import INDEXED, Snapshot, column_values, index_name
+from service.engine.packed_order import Ranges, ranges_of
 from service.engine.records import RecordReader
 
 

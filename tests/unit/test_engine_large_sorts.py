@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from data.generate import write_csv
-from service.data import packed_order
 from service.data.csv_source import load_expenses
 from service.data.snapshot import build
+from service.engine import packed_order
 from service.engine.table import ExpenseTable
 from service.engine.thresholds import EAGER_SORT_ROWS, TOP_K_SHARE
 from service.query.model import Filter, SortKey
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.usefixtures("both_engines")
 
 @pytest.fixture(params=["packed key", "by columns"], autouse=True)
 def whole_sorts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Deep pages sort every row by one packed number (service/data/packed_order.py), or by the columns
+    """Deep pages sort every row by one packed number (service/engine/packed_order.py), or by the columns
     when the keys need more than 64 bits; the generated rows always fit, so the second is forced.
     """
     if request.param == "by columns":

@@ -8,7 +8,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.data.packed_order import packed_order, ranges_of
+from service.engine.packed_order import packed_order, ranges_of
 from tests.helpers.hypothesis_profiles import examples
 
 KEYS = ("code", "cents", "day")
