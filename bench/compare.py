@@ -186,11 +186,12 @@ def _sqlite_copy(csv_path: Path, workdir: Path) -> tuple[Path, float]:
 
     A copy newer than the CSV is reused with the build time recorded when it was made.
     """
-    database = workdir / f"{csv_path.stem}" / f"expanses-{INDEX_SET}.db"
+    # Datasette names a database by its file's stem, and the race's paths ask for `expanses`.
+    database = workdir / csv_path.stem / INDEX_SET / "expanses.db"
     timing = database.with_suffix(".seconds")
     if database.exists() and timing.exists() and database.stat().st_mtime > csv_path.stat().st_mtime:
         return database, float(timing.read_text())
-    database.parent.mkdir(exist_ok=True)
+    database.parent.mkdir(parents=True, exist_ok=True)
     database.unlink(missing_ok=True)
     began = time.monotonic()
     with tempfile.NamedTemporaryFile(suffix=".csv", dir=workdir) as typed:
