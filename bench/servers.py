@@ -69,9 +69,11 @@ def start_datasette(database: Path, datasette: Path) -> Running:
 
 
 def start_drf(database: Path, bench_bin: Path) -> Running:
-    """The DJA peer (`bench/drf_peer/`) on its SQLite copy: gunicorn from `bench_bin`, 2 sync workers, as ours."""
+    """The DJA peer (`bench/drf_peer/`) on its SQLite copy: gunicorn from `bench_bin`, 2 sync workers and no
+    control socket, as ours."""
     port = free_port()
-    command = [str(bench_bin / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "bench.drf_peer.wsgi"]
+    command = [str(bench_bin / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--no-control-socket"]
+    command.append("bench.drf_peer.wsgi")
     environ = {**os.environ, "DRF_PEER_DB": str(database), "DJANGO_SETTINGS_MODULE": "bench.drf_peer.settings"}
     return _start("drf", command, port, "/expanses?page%5Bsize%5D=1", environ)
 

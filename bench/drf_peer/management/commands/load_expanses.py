@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 from itertools import islice
 from typing import Any
@@ -27,11 +28,15 @@ class Command(BaseCommand):
         parser.add_argument("typed_csv")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        with open(options["typed_csv"], encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
+        path = options["typed_csv"]
+        labels: dict[str, set[str]] = {"departments": set(), "project_name": set(), "member_name": set()}
+        for row in _rows(path):  # two passes over the file: a million rows as dicts would hold 1 GB
+            for column, seen in labels.items():
+                seen.add(row[column])
+        count = 0
         with transaction.atomic():
             for model, column in ((Department, "departments"), (Project, "project_name"), (Member, "member_name")):
-                model.objects.bulk_create(model(name=name) for name in sorted({row[column] for row in rows}))
+                model.objects.bulk_create(model(name=name) for name in sorted(labels[column]))
             records = (
                 Expanse(
                     id=int(row["id"]),
@@ -42,10 +47,16 @@ class Command(BaseCommand):
                     amount=Decimal(row["amount"]),
                     currency=row["currency"],
                 )
-                for row in rows
+                for row in _rows(path)
             )
             while batch := list(islice(records, BATCH)):
                 Expanse.objects.bulk_create(batch)
+                count += len(batch)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-        self.stdout.write(f"{len(rows)} expenses loaded")
+        self.stdout.write(f"{count} expenses loaded")
+
+
+def _rows(path: str) -> Iterator[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader(handle)
