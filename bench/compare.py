@@ -229,7 +229,7 @@ def _identity(document: Any) -> tuple[list[str], list[tuple[str, str]]] | None:
     if not isinstance(document, dict):
         return None
     data = document.get("data")
-    primary = [item["id"] for item in data] if isinstance(data, list) else [data["id"]]
+    primary = [item["id"] for item in data] if isinstance(data, list) else [data["id"]] if data else []
     included = sorted((item["type"], item["id"]) for item in document.get("included", []))
     return primary, included
 
