@@ -61,10 +61,12 @@ def start_ours(csv_path: Path, env: dict[str, str] | None = None, code: Path = R
     return _start("expanses", command, port, "/expanses?page%5Bsize%5D=1", environ, code)
 
 
-def start_datasette(database: Path, datasette: Path) -> Running:
-    """Datasette serving the SQLite copy, immutable (`-i`), one process, defaults otherwise."""
+def start_datasette(database: Path, datasette: Path, settings: dict[str, str] | None = None) -> Running:
+    """Datasette serving the SQLite copy, immutable (`-i`), one process, defaults otherwise (or `settings`)."""
     port = free_port()
     command = [str(datasette), "serve", "-i", str(database), "--host", "127.0.0.1", "--port", str(port)]
+    for name, value in (settings or {}).items():
+        command += ["--setting", name, value]
     return _start("datasette", command, port, f"/{database.stem}/expanses.json?_size=1&_nosuggest=1", dict(os.environ))
 
 

@@ -16,7 +16,7 @@ from service.config import Settings
 from service.data.csv_source import load_expenses
 from service.data.snapshot import Snapshot, build, read
 from service.engine.table import ExpenseTable
-from service.web import api_docs, caching, errors, metrics, policy, request_ids
+from service.web import api_docs, caching, errors, exports, metrics, policy, request_ids
 from service.web.json_provider import OrjsonProvider
 
 
@@ -35,10 +35,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json = OrjsonProvider(app)
     metrics.init_app(app, str(settings.csv_path), len(table), data.fingerprint)  # first: it times the rest
     request_ids.init_app(app, settings.trusted_proxies)
+    policy.init_app(app)
+    exports.init_app(app, settings.export_slots, settings.shared_dir)  # before the routes, which list their formats
     routes.init_app(app, table, settings)
     api_docs.init_app(app)
     errors.init_app(app)
-    policy.init_app(app)
     caching.init_app(app, data.fingerprint, settings.cache_max_age, settings.response_cache_mb)
     return app
 

@@ -35,10 +35,15 @@ class Settings:
     response_cache_mb: int = 32
     #: Networks of the proxies whose X-Request-Id is taken (FORWARDED_ALLOW_IPS; None: any).
     trusted_proxies: tuple[Network, ...] | None = ()
+    #: Exports streamed at once by all workers (EXPORT_SLOTS; default half the workers, at least one).
+    export_slots: int = 1
+    #: The directory every worker of this server shares (the master's, PROMETHEUS_MULTIPROC_DIR): export slots.
+    shared_dir: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Settings from `EXPANSES_CSV`, `LOG_LEVEL`, `CACHE_MAX_AGE`, `RESPONSE_CACHE_MB` (docs/operations.md).
+        """Settings from `EXPANSES_CSV`, `LOG_LEVEL`, `CACHE_MAX_AGE`, `RESPONSE_CACHE_MB`, `EXPORT_SLOTS`
+        (docs/operations.md).
 
         `EXPANSES_SNAPSHOT_FD` (service/handoff.py), when set, is the descriptor of the data snapshot the gunicorn
         master hands its workers (service/ops/data_supervisor.py); the data is mapped from it.
@@ -52,6 +57,8 @@ class Settings:
             cache_max_age=_whole_number(env, "CACHE_MAX_AGE", 60),
             response_cache_mb=_whole_number(env, "RESPONSE_CACHE_MB", 32),
             trusted_proxies=_networks(env, "FORWARDED_ALLOW_IPS"),
+            export_slots=_whole_number(env, "EXPORT_SLOTS", max(1, _whole_number(env, "WORKERS", 2) // 2)),
+            shared_dir=Path(env["PROMETHEUS_MULTIPROC_DIR"]) if env.get("PROMETHEUS_MULTIPROC_DIR") else None,
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from service.ops import data_supervisor, logs, metrics_dir, preload, tcp_cork
+from service.ops import data_supervisor, heartbeat, logs, metrics_dir, preload, tcp_cork
 
 wsgi_app = "service.wsgi:app"
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{int(os.environ.get('PORT', '8000'))}"
@@ -21,7 +21,8 @@ threads = int(os.environ.get("THREADS", "1"))
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 accesslog = "-"
 errorlog = "-"
-timeout = 30
+# A worker silent this long is replaced (a long export reports as it streams: service/ops/heartbeat.py).
+timeout = int(os.environ.get("WORKER_TIMEOUT", "30"))
 graceful_timeout = 30
 # Request limits (docs/api.md): the app refuses query strings over 8000 bytes itself.
 limit_request_line = 8190
@@ -41,6 +42,7 @@ control_socket_disable = True
 # Workers' heartbeat files, where tmp cleaners do not reach (a vanished $TMPDIR stopped the master).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
+post_worker_init = heartbeat.post_worker_init
 pre_request = tcp_cork.pre_request
 post_request = tcp_cork.post_request
 pre_fork = metrics_dir.pre_fork

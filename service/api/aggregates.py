@@ -12,9 +12,10 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
-from flask import Flask
+from flask import Flask, Response
 from werkzeug.datastructures import MultiDict
 
+from service.api import exports
 from service.api.base import CollectionResource, ResourceShape, TableDataLayer, route
 from service.api.specs import AGGREGATE_ATTRIBUTES, AGGREGATES_TYPE, aggregate_spec
 from service.config import Settings
@@ -78,10 +79,20 @@ class AggregateList(CollectionResource):
 
     view = "aggregate_list"
     shape = AGGREGATE
+    data_layer: AggregateDataLayer
 
     def parse(self, args: MultiDict[str, str]) -> Query:
         return parse_aggregate_query(args, self.spec)
 
+    def export(self, query: Query, export_format: str, bom: bool) -> Response:
+        """Every group (grand totals are not rows): its dimensions, currency and metrics, or those `fields` keeps."""
+        table = self.data_layer.table
+        _, groups, _ = table.aggregate(query.filters, query.group_filters, query.group_by, query.sort, 0, len(table))
+        columns = exports.group_columns(query, query.fields)
+        batches = exports.group_batches(groups, columns)
+        return exports.stream(export_format, exports.group_filename(query), batches, columns, exports.GROUP_MONEY, bom)
+
 
 def init_app(app: Flask, table: ExpenseTable, settings: Settings) -> None:
-    route(app, "/aggregates", AggregateList.view, AggregateList, AggregateDataLayer(table), aggregate_spec(settings))
+    layer = AggregateDataLayer(table)
+    route(app, "/aggregates", AggregateList.view, AggregateList, layer, aggregate_spec(settings), exports=True)

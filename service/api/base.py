@@ -20,12 +20,14 @@ from flask.typing import ResponseReturnValue
 from flask_rest_jsonapi_next import ResourceList
 from werkzeug.datastructures import MultiDict
 
+from service.api.exports import export_args
 from service.api.pagination import pagination_links
 from service.engine.table import ExpenseTable
 from service.query.cursor_profile import PROFILE
 from service.query.model import Query, QuerySpec
 from service.query.parser import parse_query
 from service.web.documents import document_response, root_url
+from service.web.exports import FORMATS, offer, requested_format
 from service.web.negotiation import asks_for_profile
 
 ResourceObject = dict[str, Any]
@@ -88,8 +90,13 @@ class CollectionResource(ResourceList):  # type: ignore[misc]
         self.spec = spec
 
     def get(self, *args: Any, **kwargs: Any) -> Response:
-        """The library's `ResourceList.get` flow, rendering without a marshmallow schema (decision 0004)."""
-        return self.answer(self.parse(request.args))
+        """The library's `ResourceList.get` flow, rendering without a marshmallow schema (decision 0004);
+        or, when CSV or NDJSON was asked for, every match streamed (service/api/exports.py)."""
+        export_format = requested_format()
+        if export_format is None:
+            return self.answer(self.parse(request.args))
+        chosen, bom = export_args(request.args, export_format)
+        return self.export(self.parse(chosen), export_format, bom)
 
     def parse(self, args: MultiDict[str, str]) -> Query:
         """The request's query, checked against this collection's spec: a bad parameter is a 400 here."""
@@ -104,6 +111,10 @@ class CollectionResource(ResourceList):  # type: ignore[misc]
         links = pagination_links(base_url(), request.args, query.page, count)
         return document_response({"data": data, "links": links, "meta": {"count": count, **meta}})
 
+    def export(self, query: Query, export_format: str, bom: bool) -> Response:
+        """Every match in `export_format` ("csv", "ndjson"), streamed: each exporting collection says how."""
+        raise NotImplementedError(f"{type(self).__name__} lists no export formats")
+
 
 def base_url() -> str:
     """This collection's absolute URL: the canonical path, also when asked with a trailing slash."""
@@ -111,10 +122,17 @@ def base_url() -> str:
     return root_url() + request.url_rule.rule
 
 
-def route(app: Flask, rule: str, view_name: str, resource: Any, *args: Any) -> None:
-    """GET (and so HEAD and OPTIONS) on `rule`: a fresh resource per request, as `as_view` makes."""
+def route(app: Flask, rule: str, view_name: str, resource: Any, *args: Any, exports: bool = False) -> None:
+    """GET (and so HEAD and OPTIONS) on `rule`: a fresh resource per request, as `as_view` makes.
+
+    `exports`: the collection also answers CSV and NDJSON, by Accept or at `rule.csv` / `rule.ndjson`.
+    """
 
     def view(**url_kwargs: str) -> ResponseReturnValue:
         return resource(*args).dispatch_request(**url_kwargs)  # type: ignore[no-any-return]
 
     app.add_url_rule(rule, view_name, view, methods=["GET"])
+    offer(app, view_name, FORMATS if exports else ())
+    for export_format in FORMATS if exports else ():
+        app.add_url_rule(f"{rule}.{export_format}", f"{view_name}_{export_format}", view, methods=["GET"])
+        offer(app, f"{view_name}_{export_format}", (export_format,))

@@ -13,6 +13,7 @@ from typing import Any
 from flask import Flask, Response, request
 from flask_rest_jsonapi_next import ResourceDetail
 
+from service.api import exports
 from service.api.base import CollectionResource, ResourceShape, TableDataLayer, base_url, route
 from service.api.pagination import cursor_links
 from service.api.specs import detail_spec, list_spec
@@ -78,6 +79,14 @@ class ExpenseList(CollectionResource):
         links = cursor_links(base_url(), request.args, query.page, (marks[0], marks[-1]) if marks else None, page.more)
         return document_response({"data": data, "links": links, "meta": {"count": page.count}}, profile=PROFILE)
 
+    def export(self, query: Query, export_format: str, bom: bool) -> Response:
+        """Every matching record in the request's order, `id` and the attributes `fields[expanses]` keeps."""
+        names = EXPENSE.attribute_names(query.fields)
+        batches = self.data_layer.table.export(query.filters, query.sort, names)
+        return exports.stream(
+            export_format, exports.expense_filename(query), batches, ["id", *names], exports.EXPENSE_MONEY, bom
+        )
+
 
 class ExpenseDetail(ResourceDetail):  # type: ignore[misc]
     """GET /expanses/{id}: one record; only sparse fieldsets apply."""
@@ -99,5 +108,5 @@ class ExpenseDetail(ResourceDetail):  # type: ignore[misc]
 
 def init_app(app: Flask, table: ExpenseTable, settings: Settings) -> None:
     data_layer = ExpenseDataLayer(table)
-    route(app, "/expanses", ExpenseList.view, ExpenseList, data_layer, list_spec(settings))
+    route(app, "/expanses", ExpenseList.view, ExpenseList, data_layer, list_spec(settings), exports=True)
     route(app, "/expanses/<id>", ExpenseDetail.view, ExpenseDetail, data_layer, detail_spec(settings))

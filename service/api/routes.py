@@ -12,6 +12,7 @@ from service.api import aggregates, expanses
 from service.config import Settings
 from service.engine.table import ExpenseTable
 from service.web.documents import document_response
+from service.web.exports import offer
 from service.web.policy import takes_no_query
 from service.web.state import keep, state
 
@@ -42,4 +43,6 @@ def init_app(app: Flask, table: ExpenseTable, settings: Settings) -> None:
     aggregates.init_app(app, table, settings)
     app.add_url_rule("/", "root", takes_no_query(root))
     app.add_url_rule("/health", "health", takes_no_query(health))
+    offer(app, "root")
+    offer(app, "health")
     keep(app, table)

@@ -11,9 +11,12 @@ resources call.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+
+import polars as pl
 
 from service.data.snapshot import Snapshot
+from service.engine import export
 from service.engine.aggregate import aggregate
 from service.engine.keyset import SeekPage, seek
 from service.engine.metrics import Group
@@ -50,6 +53,12 @@ class ExpenseTable:
     ) -> SeekPage:
         """The `size` matching rows just after `position` in `sort` order, or just before it (keyset.py)."""
         return seek(self._rows, filters, sort, position, backwards, size)
+
+    def export(
+        self, filters: Sequence[Filter], sort: Sequence[SortKey], names: Sequence[str]
+    ) -> Iterator[pl.DataFrame]:
+        """Every matching row in `sort` order, in batches of `id` and the attributes `names` (export.py)."""
+        return export.batches(self._rows, filters, sort, names)
 
     def aggregate(
         self,

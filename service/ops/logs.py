@@ -27,13 +27,16 @@ def logging_config(level: str) -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": "service.ops.logs.json_formatter"}},
-        "filters": {"request_id": {"()": "service.ops.logs.request_id_filter"}},
+        "filters": {
+            "request_id": {"()": "service.ops.logs.request_id_filter"},
+            "stalled_reader": {"()": "service.ops.logs.stalled_reader_filter"},
+        },
         "handlers": {
             "stderr": {
                 "class": "logging.StreamHandler",
                 "formatter": "json",
                 "stream": "ext://sys.stderr",
-                "filters": ["request_id"],
+                "filters": ["request_id", "stalled_reader"],
             },
             "stdout": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
         },
@@ -55,6 +58,27 @@ def request_id_filter() -> Callable[[logging.LogRecord], bool]:
         return True
 
     return with_request_id
+
+
+def stalled_reader_filter() -> Callable[[logging.LogRecord], bool]:
+    """A handler filter: a client that stopped reading an answer is a warning in one line, not a traceback.
+
+    gunicorn logs any socket error but a reset as an error with its traceback; a timed-out write is
+    what the export's send timeout makes of a reader that stalled (service/web/exports.py).
+    """
+
+    def one_line(record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], TimeoutError) and record.name == "gunicorn.error":
+            record.msg, record.args, record.exc_info, record.exc_text = (
+                "A client read nothing of its answer for the send timeout; the answer was cut, the worker freed.",
+                None,
+                None,
+                None,
+            )
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+    return one_line
 
 
 def json_formatter() -> OrjsonFormatter:

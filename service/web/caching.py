@@ -26,6 +26,7 @@ from flask import Flask, Response, g, request
 from service.data.release import SERVICE_CODE, release_fingerprint
 from service.web.api_docs import OPENAPI_PATH
 from service.web.documents import JSONAPI_MEDIA_TYPE, root_url
+from service.web.exports import requested_format
 from service.web.metrics import ANSWER_MEMORY_HITS
 from service.web.negotiation import requested_profiles
 from service.web.state import keep, state
@@ -126,7 +127,13 @@ def _request_key() -> bytes:
 
 
 def _cacheable() -> bool:
-    return request.method in ("GET", "HEAD") and request.path not in _UNCACHED and request.url_rule is not None
+    """A JSON:API answer to a read: exports (service/web/exports.py) are neither remembered nor given ETags."""
+    return (
+        request.method in ("GET", "HEAD")
+        and request.path not in _UNCACHED
+        and request.url_rule is not None
+        and requested_format() is None
+    )
 
 
 def _client_holds(etag: str) -> bool:

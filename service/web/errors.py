@@ -27,11 +27,15 @@ class ApiError(Exception):
     status = 400
     title = "Bad request"
 
-    def __init__(self, detail: str, parameter: str | None = None, header: str | None = None) -> None:
+    def __init__(
+        self, detail: str, parameter: str | None = None, header: str | None = None, send: dict[str, str] | None = None
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.parameter = parameter
         self.header = header
+        #: Headers the answer carries (a 429's Retry-After).
+        self.send = send or {}
 
     def source(self) -> dict[str, str] | None:
         """What in the request is to blame: a query parameter, or else a header."""
@@ -107,7 +111,9 @@ def _handle_query_error(error: QueryError) -> Response:
 
 def _handle_api_error(error: ApiError) -> Response:
     log.info("%s %s -> %s: %s", request.method, request.full_path, error.status, error.detail)
-    return error_response(error.status, [error_object(error.status, error.title, error.detail, error.source())])
+    response = error_response(error.status, [error_object(error.status, error.title, error.detail, error.source())])
+    response.headers.update(error.send)
+    return response
 
 
 def _handle_http_error(error: HTTPException) -> Response:

@@ -18,12 +18,24 @@ _ALLOWED_PARAMETERS = frozenset({"ext", "profile"})
 
 @dataclass(frozen=True)
 class MediaRange:
-    """One entry of Accept (or a Content-Type): its type, its media type parameters, and whether q is 0."""
+    """One entry of Accept (or a Content-Type): its type, its media type parameters, and its quality."""
 
     type: str
     #: Names lower-cased, values unquoted; the accept-params (from `q` on) are not among them.
     parameters: tuple[tuple[str, str], ...]
-    refused: bool = False
+    quality: float = 1.0
+
+    @property
+    def refused(self) -> bool:
+        return self.quality == 0
+
+    def specificity(self, media_type: str) -> int:
+        """How closely this entry names `media_type`: 3 exactly, 2 as `type/*`, 1 as `*/*`, 0 not at all."""
+        if self.type == media_type:
+            return 3
+        if self.type.endswith("/*") and media_type.startswith(self.type[:-1]):
+            return 2
+        return 1 if self.type == "*/*" else 0
 
     @property
     def is_jsonapi(self) -> bool:
@@ -40,15 +52,15 @@ def media_range(entry: str) -> MediaRange:
     """Read one entry: `type/subtype; name=value; ...; q=0.5; ...`."""
     media_type, *parameters = entry.split(";")
     read: list[tuple[str, str]] = []
-    refused = False
+    quality = 1.0
     for parameter in parameters:
         name, _, value = parameter.partition("=")
         name, value = name.strip().lower(), value.strip().strip('"')
         if name == "q":
-            refused = _is_zero(value)
+            quality = _quality(value)
             break  # accept-params start here; they are not media type parameters
         read.append((name, value))
-    return MediaRange(media_type.strip().lower(), tuple(read), refused)
+    return MediaRange(media_type.strip().lower(), tuple(read), quality)
 
 
 def media_ranges(header: str | None) -> list[MediaRange]:
@@ -86,8 +98,23 @@ def _bare(uri: str) -> str:
     return uri.removeprefix("https://").removeprefix("http://").rstrip("/")
 
 
-def _is_zero(quality: str) -> bool:
+def quality_of(media_type: str, accept: str | None) -> float:
+    """The quality Accept gives `media_type`: that of its most specific entry (RFC 9110, 12.5.1); 1 without
+    Accept. A JSON:API entry whose parameters cannot be honoured counts as refusing it."""
+    if not accept:
+        return 1.0
+    ranked = [
+        (specificity, entry.quality if entry.jsonapi_can_honour() else 0.0)
+        for entry in media_ranges(accept)
+        if (specificity := entry.specificity(media_type))
+    ]
+    return max(ranked)[1] if ranked else 0.0
+
+
+def _quality(value: str) -> float:
+    """A qvalue (RFC 9110: 0 to 1, at most three decimals); one that cannot be read counts as 1."""
     try:
-        return float(quality) == 0
+        quality = float(value)
     except ValueError:
-        return False
+        return 1.0
+    return quality if 0 <= quality <= 1 else 1.0

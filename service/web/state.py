@@ -20,6 +20,11 @@ def keep(app: Flask, value: object) -> None:
 
 def state(kind: type[T]) -> T:
     """The value of type `kind` kept for the current app."""
-    value = current_app.extensions[f"expanses:{kind.__qualname__}"]
+    return kept(current_app, kind)
+
+
+def kept(app: Flask, kind: type[T]) -> T:
+    """The value of type `kind` kept for `app` (while it is being built, outside a request)."""
+    value = app.extensions[f"expanses:{kind.__qualname__}"]
     assert isinstance(value, kind)
     return value
