@@ -41,7 +41,8 @@ def parse_aggregate_query(args: MultiDict[str, str], spec: QuerySpec) -> Query:
         if key.field not in present:
             raise QueryError(
                 "sort",
-                f"Cannot sort on {key.field!r}: it is not grouped by; this request can sort on {', '.join(present)}.",
+                f"Cannot sort on {spec.names.out(key.field)!r}: it is not grouped by; "
+                f"this request can sort on {spec.names.listed(present)}.",
             )
     records = tuple(condition for condition in query.filters if condition.field not in METRICS)
     groups = tuple(condition for condition in query.filters if condition.field in METRICS)
