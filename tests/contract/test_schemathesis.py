@@ -23,15 +23,16 @@ def filter_case(context: Any, case: Any) -> bool:
 
     - `/aggregates` sorting on a dimension it does not group by: that rule spans two
       parameters; generated "valid" cases would break it and be refused with 400 by design.
-    - A sparse fieldset holding one empty name (`[""]`): form style writes it as `fields[TYPE]=`,
-      exactly how an empty fieldset (`[]`, allowed) is written, and JSON:API reads it so.
+    - A sparse fieldset or include holding one empty name (`[""]`): form style writes it as
+      `fields[TYPE]=` (`include=`), exactly how an empty list (`[]`, allowed) is written, and
+      JSON:API reads it so.
     - A cursor (`page[after]`, `page[before]`): only one the API gave is valid, and it must come
       with the sort and filters it was made for; no schema can say which text that is.
     test_contract.py and test_paths_and_fieldsets.py cover the first two,
     tests/integration/test_cursor_pagination.py and tests/contract/test_cursor_contract.py cursors.
     """
     for name, value in (case.query or {}).items():
-        if name.startswith("fields[") and _items(value) in ([""], []):
+        if (name.startswith("fields[") or name == "include") and _items(value) in ([""], []):
             return False
         if name in ("page[after]", "page[before]"):
             return False
