@@ -22,7 +22,7 @@ CI_TOOLS_STAMP := $(VENV)/.ci-tools-installed
 BENCH_VENV := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
-.PHONY: k8s-manifests soak run test test-docker stack-up stack-down lint typecheck pytest contract explore fmt sample bench bench-smoke bench-ab bench-big bench-workers bench-proxy profile bench-engines wrk chromium nginx clean
+.PHONY: k8s-manifests soak run test test-docker stack-up stack-down stack-reload lint typecheck pytest contract explore fmt sample bench bench-smoke bench-ab bench-big bench-workers bench-proxy profile bench-engines wrk chromium nginx clean
 
 run: $(RUNTIME_STAMP)
 	$(BIN)/gunicorn -c python:service.gunicorn_config
@@ -47,12 +47,17 @@ test-docker: $(DEV_STAMP) $(CI_TOOLS_STAMP) $(JS_STAMP) chromium
 	docker/test-docker.sh
 
 # The compose stack (nginx in front of 2 API replicas), detached; its URL in test-output/stack-url.
-# Honours PORT, EXPANSES_CSV, EXPANSES_DATA_DIR, API_REPLICAS, COMPOSE_FILE (docker/stack.sh).
+# Honours PORT, EXPANSES_CSV (a CSV on this machine, as make run takes it), EXPANSES_DATA_DIR, API_REPLICAS,
+# COMPOSE_FILE (docker/stack.sh). If it fails, the replicas' last log lines are printed before it is removed.
 stack-up: $(CI_TOOLS_STAMP)
 	docker/stack.sh up
 
 stack-down: $(CI_TOOLS_STAMP)
 	docker/stack.sh down
+
+# New data on every replica of the running stack: replace the file under its data directory, then this (SIGHUP).
+stack-reload: $(CI_TOOLS_STAMP)
+	docker/stack.sh reload
 
 $(CI_TOOLS_STAMP): docker/requirements-ci.txt | $(VENV)/bin/python
 	$(PIP) install -r docker/requirements-ci.txt

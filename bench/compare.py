@@ -2,7 +2,8 @@
 
 Why: the performance issue asks for a repeatable race with honest regimes. For each data
 size this generates the CSV (seed 1, never committed), loads the same rows into SQLite with
-sqlite-utils (indexes on every filter and sort column, ANALYZE'd), starts both servers on loopback,
+sqlite-utils (indexes on every filter and sort column and on (member_name, amount), as a user tuning
+Datasette for these queries would make; ANALYZE'd), starts both servers on loopback,
 warms them, then runs every query in each regime, alternating the servers, `--runs` times
 each: first fresh parameters with our answer memory off (every answer computed: the regime
 the targets are about), then the issue's query repeated with the service as shipped. It also
@@ -164,12 +165,28 @@ def generated_csv(rows: int, workdir: Path) -> Path:
     return path
 
 
+#: The indexes a Datasette user tuning for the race's queries creates: every filter and sort column,
+#: and (member_name, amount) for the filter + sort (member_name = X, amount >= Y, by -amount).
+#: Until issue 22 the race gave Datasette the single-column ones only (docs/performance.md says what changed).
+DATASETTE_INDEXES = (
+    ("departments",),
+    ("project_name",),
+    ("amount",),
+    ("currency",),
+    ("date",),
+    ("member_name",),
+    ("member_name", "amount"),
+)
+#: Names the copy by its index set, so a copy made with other indexes is never reused.
+INDEX_SET = "tuned-1"
+
+
 def _sqlite_copy(csv_path: Path, workdir: Path) -> tuple[Path, float]:
-    """`expanses.db` for this CSV (table `expanses`, indexes on every filter/sort column); build seconds.
+    """The SQLite copy of this CSV (table `expanses`, the indexes a user tuning for the race makes); build seconds.
 
     A copy newer than the CSV is reused with the build time recorded when it was made.
     """
-    database = workdir / f"{csv_path.stem}" / "expanses.db"
+    database = workdir / f"{csv_path.stem}" / f"expanses-{INDEX_SET}.db"
     timing = database.with_suffix(".seconds")
     if database.exists() and timing.exists() and database.stat().st_mtime > csv_path.stat().st_mtime:
         return database, float(timing.read_text())
@@ -181,8 +198,8 @@ def _sqlite_copy(csv_path: Path, workdir: Path) -> tuple[Path, float]:
         subprocess.run(rows_script, cwd=REPO, check=True)
         utils = str(BENCH_BIN / "sqlite-utils")
         subprocess.run([utils, "insert", str(database), "expanses", typed.name, "--csv", "--pk", "id"], check=True)
-    for column in ("departments", "project_name", "amount", "date", "member_name"):
-        subprocess.run([utils, "create-index", str(database), "expanses", column], check=True, capture_output=True)
+    for columns in DATASETTE_INDEXES:
+        subprocess.run([utils, "create-index", str(database), "expanses", *columns], check=True, capture_output=True)
     subprocess.run([utils, "analyze", str(database)], check=True, capture_output=True)  # statistics for the planner
     seconds = time.monotonic() - began
     timing.write_text(f"{seconds:.3f}\n")

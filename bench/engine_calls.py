@@ -111,7 +111,7 @@ def wsgi_call(app: Any, *environs: dict[str, Any]) -> Call:
 def write_snapshot(csv: Path, path: Path) -> None:
     """The service's snapshot of `csv`, which a worker maps from disk (service/data/snapshot.py)."""
     with path.open("wb") as sink:
-        snapshot.write(snapshot.build(load_expenses(csv)), sink)
+        snapshot.write(snapshot.build(load_expenses(csv)), sink, release="bench")
 
 
 def per_call_us(call: Call, calls: int) -> tuple[float, float]:

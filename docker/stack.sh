@@ -4,10 +4,13 @@
 #         /health through to an API (STACK_TIMEOUT seconds, default 600, builds included), writes
 #         the proxy's base URL to test-output/stack-url and what later commands need to
 #         test-output/stack.env (project, compose files, ports, data directory, engine variables).
+#   reload: SIGHUP to every API replica (after the data file was replaced: docs/operations.md).
 #   down: stops everything `up` started (containers, networks, the podman service and helper).
-# Honours what compose honours: PORT, EXPANSES_CSV, EXPANSES_DATA_DIR, API_REPLICAS, WORKERS,
+# Honours what compose honours: PORT, EXPANSES_DATA_DIR, API_REPLICAS, WORKERS,
 # COMPOSE_FILE (default docker-compose.yml; CI: docker-compose.yml:docker-compose.ci.yml),
-# COMPOSE_PROJECT_NAME (default expanses).
+# COMPOSE_PROJECT_NAME (default expanses); and EXPANSES_CSV as `make run` takes it, a CSV on
+# this machine: its directory is mounted at /data and the replicas read /data/<its name>.
+# If the stack fails to start, the replicas' last log lines are printed before it is removed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=docker/engine.sh
@@ -21,23 +24,22 @@ free_port() {
 }
 
 up() {
+    data_file_into_the_container || return 1
     if [[ -f "$ENV_FILE" ]]; then
         echo "a stack is up already ($ENV_FILE): make stack-down first" >&2
         return 1
     fi
+    export EXPANSES_CSV EXPANSES_DATA_DIR
     mkdir -p test-output
     local state
     state=$(mktemp -d /tmp/expanses-stack.XXXXXX)
     export COMPOSE_PROJECT_NAME=${COMPOSE_PROJECT_NAME:-expanses}
     export COMPOSE_FILE=${COMPOSE_FILE:-docker-compose.yml}
     export PORT=${PORT:-8000}
-    export EXPANSES_CSV=${EXPANSES_CSV:-/data/expanses.csv}
-    EXPANSES_DATA_DIR=$(realpath "${EXPANSES_DATA_DIR:-data}")
-    export EXPANSES_DATA_DIR
     # Used by docker-compose.ci.yml only: each replica's own port on the host network.
     export API_1_PORT=${API_1_PORT:-$(free_port)} API_2_PORT=${API_2_PORT:-$(free_port)}
     echo "STACK_STATE=$state" >"$ENV_FILE"  # from here on, stack-down can clean up
-    trap 'echo "stack-up failed: stopping what it started" >&2; down' ERR
+    trap 'echo "stack-up failed: the replicas last words, then stopping what it started" >&2; last_words; down' ERR
     engine_start "$state" "$COMPOSE_PROJECT_NAME"
     local name
     for name in COMPOSE_PROJECT_NAME COMPOSE_FILE PORT EXPANSES_CSV EXPANSES_DATA_DIR API_1_PORT API_2_PORT; do
@@ -69,6 +71,51 @@ PY
     echo "== stack up: $url (make stack-down to stop it)"
 }
 
+# EXPANSES_CSV as `make run` takes it (a file on this machine) becomes its directory, mounted at
+# /data, and /data/<name>; a path inside the container (/data/...) is taken as it is. Anything
+# else is refused here, with the fix, before anything starts.
+data_file_into_the_container() {
+    local given=${EXPANSES_CSV:-}
+    if [[ -z "$given" ]]; then
+        EXPANSES_DATA_DIR=$(realpath "${EXPANSES_DATA_DIR:-data}")
+        EXPANSES_CSV=/data/expanses.csv
+    elif [[ -f "$given" ]]; then
+        EXPANSES_DATA_DIR=$(dirname "$(realpath "$given")")
+        EXPANSES_CSV=/data/$(basename "$given")
+    elif [[ "$given" == /data/* && -f "${EXPANSES_DATA_DIR:-data}/${given#/data/}" ]]; then
+        EXPANSES_DATA_DIR=$(realpath "${EXPANSES_DATA_DIR:-data}")
+        EXPANSES_CSV=$given
+    else
+        echo "stack-up: EXPANSES_CSV=$given is not a file on this machine; name your CSV as for make run: EXPANSES_CSV=path/to/file.csv make stack-up" >&2
+        return 1
+    fi
+}
+
+# The last lines of every API replica's log (the API says why it would not start), and the proxy's.
+last_words() {
+    local service
+    for service in $(docker compose ps --all --services 2>/dev/null | grep -E '^(api(-[0-9]+)?|proxy)$'); do
+        echo "== docker compose logs --tail 20 $service" >&2
+        docker compose logs --no-color --tail 20 "$service" >&2 || true
+    done
+}
+
+reload() {
+    if [[ ! -f "$ENV_FILE" ]]; then
+        echo "no stack is up ($ENV_FILE is absent): make stack-up first" >&2
+        return 1
+    fi
+    set -a
+    # shellcheck source=/dev/null
+    source "$ENV_FILE"
+    set +a
+    local replicas
+    replicas=$(docker compose ps --services | grep -E '^api(-[0-9]+)?$' | tr '\n' ' ')
+    echo "== docker compose kill -s HUP $replicas"
+    # shellcheck disable=SC2086  # one word per service
+    docker compose kill -s HUP $replicas
+}
+
 down() {
     if [[ ! -f "$ENV_FILE" ]]; then
         echo "no stack is up ($ENV_FILE is absent)"
@@ -91,9 +138,10 @@ down() {
 
 case "${1:-}" in
     up) up ;;
+    reload) reload ;;
     down) down ;;
     *)
-        echo "usage: $0 up|down" >&2
+        echo "usage: $0 up|reload|down" >&2
         exit 2
         ;;
 esac

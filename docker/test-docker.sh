@@ -16,8 +16,9 @@ free_port() {
 }
 PORT=$(free_port) API_1_PORT=$(free_port) API_2_PORT=$(free_port)
 export PORT API_1_PORT API_2_PORT
-# A copy of the data directory: the topology tests replace the file in it.
-export EXPANSES_DATA_DIR=$PWD/test-output/stack-data
+# A copy of the data directory: the topology tests replace the file in it. The stack is started on it
+# as the README says one's own file is served (EXPANSES_CSV=path/to/file.csv make stack-up).
+STACK_DATA=$PWD/test-output/stack-data
 
 echo "== static checks"
 "$BIN/hadolint" --failure-threshold warning docker/Dockerfile
@@ -27,10 +28,10 @@ docker compose -f docker-compose.yml config -q
 docker compose config -q
 rm -rf "$DOCKER_CONFIG" && unset DOCKER_CONFIG
 
-rm -rf "$EXPANSES_DATA_DIR" && mkdir -p "$EXPANSES_DATA_DIR" && chmod 755 "$EXPANSES_DATA_DIR"
-cp data/expanses.csv "$EXPANSES_DATA_DIR/"
-trap 'docker/stack.sh down; rm -rf "$EXPANSES_DATA_DIR"' EXIT
-docker/stack.sh up
+rm -rf "$STACK_DATA" && mkdir -p "$STACK_DATA" && chmod 755 "$STACK_DATA"
+cp data/expanses.csv "$STACK_DATA/"
+trap 'docker/stack.sh down; rm -rf "$STACK_DATA"' EXIT
+EXPANSES_CSV=$STACK_DATA/expanses.csv docker/stack.sh up
 set -a
 # shellcheck source=/dev/null
 source test-output/stack.env

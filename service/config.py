@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +20,6 @@ from service.query.names import STYLES
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 DEFAULT_CSV = Path("data/expanses.csv")
-#: Where the gunicorn master keeps data snapshots (EXPANSES_SNAPSHOT_DIR; docs/operations.md).
-DEFAULT_SNAPSHOT_DIR = Path(tempfile.gettempdir()) / f"expanses-snapshots-{os.getuid()}"
 
 
 @dataclass(frozen=True)
@@ -59,6 +58,33 @@ class Settings:
             trusted_proxies=_networks(env, "FORWARDED_ALLOW_IPS"),
             member_names=_one_of(env, "MEMBER_NAME_FORMAT", STYLES),
         )
+
+
+def default_snapshot_dir(warn: Callable[[str], object]) -> Path:
+    """Where the gunicorn master keeps data snapshots when EXPANSES_SNAPSHOT_DIR is unset: a place no other
+    user can take first (docs/operations.md). The user's cache directory when it can be written; else
+    `$TMPDIR/expanses-snapshots-<uid>` if that is free or ours; else a new private directory, with a
+    warning, as the next start will not find it again.
+    """
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    if _own_and_writable(cache) or (not cache.exists() and _own_and_writable(cache.parent)):
+        return cache / "expanses-snapshots"
+    shared = Path(tempfile.gettempdir()) / f"expanses-snapshots-{os.getuid()}"
+    if not shared.exists() and not shared.is_symlink():
+        return shared
+    status = shared.lstat()
+    if stat.S_ISDIR(status.st_mode) and status.st_uid == os.getuid() and not status.st_mode & 0o022:
+        return shared
+    private = Path(tempfile.mkdtemp(prefix="expanses-snapshots-"))
+    warn(f"{shared} belongs to another user or is open to others; snapshots go to {private} for this run only")
+    return private
+
+
+def _own_and_writable(directory: Path) -> bool:
+    try:
+        return directory.is_dir() and directory.stat().st_uid == os.getuid() and os.access(directory, os.W_OK)
+    except OSError:
+        return False
 
 
 class SettingsError(ValueError):

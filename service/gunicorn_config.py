@@ -50,8 +50,8 @@ on_exit = metrics_dir.on_exit
 
 def on_starting(server: Any) -> None:
     preload.shared_libraries()
+    data_supervisor.activate(server, reloading=False)  # first: a start it refuses leaves no metrics directory
     metrics_dir.prepare()
-    data_supervisor.activate(server, reloading=False)
 
 
 def on_reload(server: Any) -> None:

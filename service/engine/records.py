@@ -4,7 +4,8 @@ Why: a page of 20 records or one record by id is read on every request; asking t
 dataframe for them (take, cast, to_dicts) cost more than the query itself at small
 sizes. Each column is read through a typed memory view of the snapshot's Arrow buffer
 (the mapped file itself: nothing is copied per worker), by a reader chosen by the
-attribute's kind (service/data/fields.py): codes are looked up in their column's labels, cents
+attribute's kind (service/data/fields.py): codes are looked up in their column's labels
+(service/data/labels.py), cents
 become exact amounts, days the ISO text of each distinct day of the file.
 """
 
@@ -12,24 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, Literal
-
-import pyarrow as pa
+from typing import Any
 
 from service.data.fields import ATTRIBUTES, Kind
 from service.data.money import amount
-from service.data.snapshot import COLUMN_OF, Snapshot
+from service.data.snapshot import COLUMN_OF, Snapshot, column_values
 
 Record = dict[str, Any]
 
-#: The memoryview format of each Arrow type the snapshot stores.
-_FORMATS: dict[pa.DataType, Literal["B", "H", "I", "q", "i"]] = {
-    pa.uint8(): "B",
-    pa.uint16(): "H",
-    pa.uint32(): "I",
-    pa.int64(): "q",
-    pa.date32(): "i",
-}
 _EPOCH = date(1970, 1, 1).toordinal()
 
 
@@ -40,7 +31,7 @@ class RecordReader:
         table = snapshot.table
         readers = {Kind.TEXT: _text_reader, Kind.MONEY: _money_reader, Kind.DATE: _date_reader}
         self._attributes = [
-            (name, readers[kind](snapshot, _view(table.column(COLUMN_OF[name])), name))
+            (name, readers[kind](snapshot, column_values(table.column(COLUMN_OF[name])), name))
             for name, kind in ATTRIBUTES.items()
         ]
 
@@ -58,6 +49,9 @@ class RecordReader:
 
 def _text_reader(snapshot: Snapshot, codes: memoryview[int], name: str) -> Callable[[int], Any]:
     labels = snapshot.labels[name]
+    decoded = labels.decoded  # a small set's tuple: indexing it is the cheapest lookup
+    if decoded is not None:
+        return lambda row: decoded[codes[row]]
     return lambda row: labels[codes[row]]
 
 
@@ -69,19 +63,3 @@ def _date_reader(snapshot: Snapshot, days: memoryview[int], name: str) -> Callab
     """ISO text of each distinct day the snapshot lists, made once, whatever the range between them."""
     iso = {day.toordinal() - _EPOCH: day.isoformat() for day in snapshot.days}
     return lambda row: iso[days[row]]
-
-
-def _view(column: pa.ChunkedArray) -> memoryview[int]:
-    """The column's values as a typed view of its mapped Arrow buffer: no copy in any worker.
-
-    (`combine_chunks()` would copy even a single chunk.) The snapshot's form: one chunk, or
-    none for a file of no rows, and no nulls.
-    """
-    form = _FORMATS[column.type]
-    if column.num_chunks == 0:
-        return memoryview(b"").cast(form)
-    (array,) = column.chunks
-    values = array.buffers()[1]
-    start, stop = int(array.offset), int(array.offset) + len(array)
-    raw = memoryview(b"") if values is None or start == stop else memoryview(values)
-    return raw.cast("B").cast(form)[start:stop]

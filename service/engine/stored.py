@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from service.data.labels import Labels
 from service.data.snapshot import Snapshot
 from service.engine.packed_order import Ranges, ranges_of
 from service.engine.records import RecordReader
@@ -24,7 +25,7 @@ class StoredRows:
     def __init__(self, snapshot: Snapshot) -> None:
         self.frame = pl.DataFrame(pl.from_arrow(snapshot.table, rechunk=False))
         #: The sorted labels of each coded column: where text predicates are decided, and what codes stand for.
-        self.labels: Mapping[str, tuple[str, ...]] = snapshot.labels
+        self.labels: Mapping[str, Labels] = snapshot.labels
         self.reader = RecordReader(snapshot)
 
     def __len__(self) -> int:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
+from service.data.fields import Kind
 from service.query import cursors
 from service.query.cursor_profile import MaxPageSizeExceeded, RangePaginationNotSupported
 from service.query.errors import QueryError
@@ -36,6 +37,8 @@ class Arguments(Protocol):
 
 _PARAMETER = re.compile(r"(?P<family>[A-Za-z_-]+)(?:\[(?P<first>[^\[\]]*)\])?(?:\[(?P<second>[^\[\]]*)\])?")
 _PAGE_NUMBER_LIMIT = 10**9
+#: A quoted item of a list: quotes doubled inside, then a comma or the end.
+_QUOTED = re.compile(r'"((?:[^"]|"")*)"(?=,|$)')
 
 
 def parse_query(
@@ -196,12 +199,38 @@ def _parse_filter(name: str, written: str, operator: str | None, value: str, spe
         raise QueryError(name, f"{name} needs a value.")
     if not op.takes_list:
         return Filter(field, op_name, parse_value(name, kind, value))
-    items = value.split(",")
+    items = _text_items(name, value) if kind is Kind.TEXT else value.split(",")
     if len(items) > MAX_IN_VALUES:
         raise QueryError(name, f"{name} lists {len(items)} values; at most {MAX_IN_VALUES} are allowed.")
     if any(not item for item in items):
         raise QueryError(name, f"{name} has an empty item; separate values with single commas.")
     return Filter(field, op_name, tuple(parse_value(name, kind, item) for item in items))
+
+
+def _text_items(name: str, value: str) -> list[str]:
+    """Comma-separated texts; one that holds a comma, or starts with a double quote, is written in double
+    quotes with `""` for each quote inside (as in a CSV file): `"Alpha, Inc",Beta`. Elsewhere a quote is text.
+    """
+    items: list[str] = []
+    position = 0
+    while True:
+        if value.startswith('"', position):
+            match = _QUOTED.match(value, position)
+            if match is None:
+                raise QueryError(
+                    name,
+                    f"{name} has a quoted value that does not end with a single double quote before a comma; "
+                    'write a quote inside quotes as "" (for example "Alpha ""A"", Inc").',
+                )
+            items.append(match[1].replace('""', '"'))
+            position = match.end()
+        else:
+            end = value.find(",", position)
+            items.append(value[position:] if end < 0 else value[position:end])
+            position = len(value) if end < 0 else end
+        if position == len(value):
+            return items
+        position += 1  # the comma after the item
 
 
 def _parse_sort(name: str, value: str, spec: QuerySpec) -> tuple[SortKey, ...]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import HEADER, SAMPLE_CSV
-from tests.helpers.live_server import serving
+from tests.helpers.live_server import Server, free_port, serving, start
 from tests.integration.test_metrics import samples, value
 
 
@@ -57,3 +57,40 @@ def test_metrics_add_up_every_workers_requests_and_follow_data_reloads(tmp_path:
     assert access and all(len(entry["request_id"]) == 32 for entry in access)
     about_refused = [entry for entry in entries if entry.get("request_id") == refused_id]
     assert {entry["logger"] for entry in about_refused} == {"service.web.errors", "gunicorn.access"}
+
+
+def replace_every_worker(server: Server) -> None:
+    old_workers = server.worker_pids()
+    server.process.send_signal(signal.SIGHUP)
+    server.wait_for(lambda: not server.worker_pids() & old_workers, "replacement of every worker")
+    server.wait_until_ready(server.base)
+
+
+def test_dead_workers_counts_are_kept_while_their_files_are_not(tmp_path: Path) -> None:
+    """Ten reloads replace every worker ten times: the sums stay exact and the files stay few."""
+    metrics = tmp_path / "metrics"
+    metrics.mkdir()
+    with serving(SAMPLE_CSV, workers=2, extra_env={"PROMETHEUS_MULTIPROC_DIR": str(metrics)}) as server:
+        base, asked = server.base, 0
+        for reload in range(10):
+            for number in range(1, 6):
+                with urllib.request.urlopen(f"{base}/expanses/{reload * 5 + number}", timeout=10):
+                    asked += 1
+            replace_every_worker(server)
+        route = {"route": "/expanses/<id>", "method": "GET", "status": "200"}
+        assert value(scrape(base), "expanses_requests_total", **route) == asked
+        files = sorted(path.name for path in metrics.glob("*.db"))
+        # the two live workers' files of each kind, and one archive per kind that adds up
+        assert len(files) <= 2 * 3 + 2, files
+
+
+def test_a_start_refused_leaves_no_metrics_directory(tmp_path: Path) -> None:
+    bad, scratch = tmp_path / "bad.csv", tmp_path / "tmp"
+    bad.write_text(HEADER + "IT,Gaama,bad,1/2/2021,Sam\n", encoding="utf-8")
+    scratch.mkdir()
+    server = start(bad, free_port(), 1, {"TMPDIR": str(scratch), "EXPANSES_SNAPSHOT_DIR": str(tmp_path / "s")})
+    try:
+        assert server.wait(timeout=60) != 0
+    finally:
+        server.close()
+    assert not list(scratch.glob("expanses-metrics-*"))

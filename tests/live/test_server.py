@@ -48,6 +48,19 @@ def test_a_bad_file_stops_start_up_with_file_line_and_reason(tmp_path: Path) -> 
     assert "Traceback" not in output
 
 
+def test_in_the_container_a_file_that_is_not_there_is_refused_with_how_to_put_it_there(tmp_path: Path) -> None:
+    """The image sets EXPANSES_DATA_MOUNT; a host path given as EXPANSES_CSV gets the fix in the refusal (issue 25)."""
+    missing = tmp_path / "on-the-host.csv"
+    server = start(
+        missing, free_port(), 1, {"EXPANSES_DATA_MOUNT": "/data", "EXPANSES_SNAPSHOT_DIR": str(tmp_path / "s")}
+    )
+    with closing(server):
+        assert server.wait(timeout=60) == 3
+        output = server.output()
+    assert f"cannot serve the data file: {missing}" in output
+    assert "mount the file's directory at /data" in output and "make stack-up" in output
+
+
 def raw_request(base: str, request: bytes) -> bytes:
     host, port = base.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=5) as connection:

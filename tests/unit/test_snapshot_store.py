@@ -15,8 +15,7 @@ import pytest
 from data.generate import write_csv
 from service.data import snapshot
 from service.data.csv_source import CsvFormatError, load_expenses
-from service.data.snapshot_store import provide
-from service.engine import records
+from service.data.snapshot_store import provide, release
 from service.engine.table import ExpenseTable
 from service.query.model import Filter, SortKey
 from tests.conftest import HEADER, SAMPLE_CSV
@@ -71,7 +70,7 @@ def test_records_are_read_from_the_mapped_pages_not_a_copy(data: Path, tmp_path:
     """A copy per worker would cost every worker the columns again (240 MB each at ten million rows)."""
     from_file = mapped(provide(data, tmp_path / "snapshots").path)
     column = from_file.table.column(snapshot.COLUMN_OF["amount"])
-    view = records._view(column)
+    view = snapshot.column_values(column)
     assert view.obj.address == column.chunk(0).buffers()[1].address  # type: ignore[attr-defined]
     assert list(view) == column.to_pylist()
 
@@ -146,3 +145,40 @@ def test_two_processes_starting_at_once_parse_once(tmp_path: Path) -> None:
     assert sorted(output["reused"] for output in outputs) == [False, True]
     assert {output["snapshot"] for output in outputs} == {str(path) for path in snapshots(directory)}
     assert all(output["records"] == 300_000 for output in outputs)
+
+
+def test_a_snapshot_whose_values_were_edited_is_refused_and_rebuilt(data: Path, tmp_path: Path) -> None:
+    directory = tmp_path / "snapshots"
+    good = provide(data, directory)
+    whole = bytearray(good.path.read_bytes())
+    first_cents = mapped(good.path).table.column("cents")[0].as_py().to_bytes(8, "little", signed=True)
+    at = whole.index(first_cents)
+    whole[at : at + 8] = (123456789012345).to_bytes(8, "little", signed=True)
+    good.path.chmod(0o644)
+    good.path.write_bytes(whole)  # same size, same form: only a value differs
+    with pytest.raises(snapshot.SnapshotError, match="differ from what was written"):
+        snapshot.verify(mapped(good.path), load_expenses(data).fingerprint, release())
+    again = provide(data, directory)
+    assert not again.reused and any("refused" in note for note in again.notes)
+    assert mapped(again.path).table.column("cents")[0].as_py() != 123456789012345
+
+
+def test_a_snapshot_of_another_file_or_release_is_refused(data: Path, tmp_path: Path) -> None:
+    found = mapped(provide(data, tmp_path / "snapshots").path)
+    fingerprint = load_expenses(data).fingerprint
+    snapshot.verify(found, fingerprint, release())  # its own file and release: accepted
+    with pytest.raises(snapshot.SnapshotError, match="another file"):
+        snapshot.verify(found, "0" * 64, release())
+    with pytest.raises(snapshot.SnapshotError, match="another release"):
+        snapshot.verify(found, fingerprint, "another")
+
+
+def test_the_verified_copy_is_what_is_handed_over(data: Path, tmp_path: Path) -> None:
+    """With `into`, the snapshot is copied into that file and the copy is read and verified."""
+    copy = os.memfd_create("test-copy")
+    try:
+        provided = provide(data, tmp_path / "snapshots", into=copy)
+        assert provided.path.read_bytes() == os.pread(copy, provided.path.stat().st_size + 1, 0)
+        assert len(snapshot.read(copy)) == provided.rows
+    finally:
+        os.close(copy)
