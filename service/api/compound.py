@@ -3,7 +3,7 @@
 Why one module: what an expanse says about its department, project and member (linkage and
 links), which of them a sparse fieldset keeps, and which resources `include` adds (each once)
 are decided together. The choices JSON:API 1.1 leaves open are written down in
-docs/decisions/0010-relationships.md: a relationship left out by `fields[expanses]` loses its
+docs/decisions/0011-relationships.md: a relationship left out by `fields[expanses]` loses its
 linkage, but `include` still includes its resources (the sparse-fieldset exception to full linkage).
 """
 

@@ -6,7 +6,7 @@ of an expanse's to-one relationships, per JSON:API 1.1 ("Fetching Resources", "F
 Relationships"); the related collection of a label, which is `/expanses` scoped to it: the whole
 query language, its links pointing back to it. The library's `ResourceRelationship` gives the
 linkage endpoint its dispatch, as `ResourceList` and `ResourceDetail` do for the others; its `get`
-and relationship routing are not used (docs/decisions/0010-relationships.md says why).
+and relationship routing are not used (docs/decisions/0011-relationships.md says why).
 """
 
 from __future__ import annotations

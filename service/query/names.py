@@ -6,7 +6,7 @@ django-rest-framework-json-api's `JSON_API_FORMAT_FIELD_NAMES` does. Everything 
 member name (attributes, relationship names, meta, query parameter names and the names inside
 their values, error details, the contract) asks `out`; everything read from a query string asks
 `into`, which knows only the chosen spelling, so one deployment has one spelling
-(docs/decisions/0011-member-names.md). Names are snake_case inside; a name without `_` reads the
+(docs/decisions/0011-relationships.md). Names are snake_case inside; a name without `_` reads the
 same in every style, which keeps the names JSON:API and its profiles define (`maxSize`,
 `describedby`) as they are.
 """

@@ -1,7 +1,7 @@
 """`include`: compound documents on /expanses (pages by number and by cursor), one record and a label's records.
 
 What JSON:API 1.1 asks ("Compound Documents", "Inclusion of Related Resources") and what the API
-chose where it leaves a choice (docs/decisions/0010-relationships.md): each included resource
+chose where it leaves a choice (docs/decisions/0011-relationships.md): each included resource
 once, in the order the records first name it, with its totals; full linkage; `included: []` for
 `include=`; no `included` without `include`; a relationship left out by `fields[expanses]`
 loses its linkage but its resources are still included.
