@@ -86,19 +86,23 @@ def client_for(csv_file: Callable[[str], Path]) -> Iterator[Callable[[str], Flas
     yield build
 
 
-@pytest.fixture(params=["plain Python", "in-memory engine", "default engine"])
+@pytest.fixture(params=["plain Python", "in-memory engine", "default engine", "indexed pages"])
 def both_engines(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run the test on every way the engine answers, each on its own side of a size threshold.
 
     Why: small tables answer aggregates in plain Python (`service.engine.thresholds.PLAIN_AGGREGATE_ROWS`)
     and run their plans on Polars' in-memory engine, large ones use Polars plans on its default
-    (streaming) engine (`IN_MEMORY_ROWS`); most test files are small, so without this only
-    the first ways would be tested. Modules of exact answers use it with
+    (streaming) engine (`IN_MEMORY_ROWS`) and find first pages through an index (`INDEX_ROWS`,
+    service/engine/indexed.py); most test files are small, so without this only the first ways
+    would be tested. Modules of exact answers use it with
     `pytestmark = pytest.mark.usefixtures("both_engines")`.
     """
-    plain, in_memory = {"plain Python": (True, True), "in-memory engine": (False, True)}.get(
-        request.param, (False, False)
-    )
+    plain, in_memory, indexed = {
+        "plain Python": (True, True, False),
+        "in-memory engine": (False, True, False),
+        "default engine": (False, False, False),
+    }.get(request.param, (False, True, True))
     monkeypatch.setattr(thresholds, "PLAIN_AGGREGATE_ROWS", sys.maxsize if plain else -1)
     monkeypatch.setattr(thresholds, "IN_MEMORY_ROWS", sys.maxsize if in_memory else -1)
+    monkeypatch.setattr(thresholds, "INDEX_ROWS", -1 if indexed else sys.maxsize)
     return str(request.param)

@@ -34,13 +34,19 @@ from service.data.fields import ATTRIBUTES, QUERYABLE, Kind
 from service.data.labels import Labels
 
 #: Changes whenever the layout or its meaning changes, so an older snapshot is never read.
-FORMAT = "expanses-snapshot-4"
+FORMAT = "expanses-snapshot-5"
 
 #: Text attributes, stored as codes into their sorted distinct values.
 TEXT_FIELDS = tuple(name for name, kind in ATTRIBUTES.items() if kind is Kind.TEXT)
 
 #: The stored column behind each field a query may name (money is held as exact integer cents).
 COLUMN_OF = {name: "cents" if kind is Kind.MONEY else name for name, kind in QUERYABLE.items()}
+
+
+def index_name(column: str) -> str:
+    """The stored column holding `column`'s index (decision 0010)."""
+    return f"order_{column}"
+
 
 #: Labels of the date buckets `/aggregates` groups by; they sort chronologically as text.
 DATE_BUCKETS: dict[str, pl.Expr] = {
@@ -53,8 +59,11 @@ DATE_BUCKETS: dict[str, pl.Expr] = {
 #: Every column stored as a code: its value is the code-th of its sorted labels.
 CODED = (*TEXT_FIELDS, *DATE_BUCKETS)
 
-#: The snapshot's columns, in order: the id, each attribute, then the date buckets.
-LAYOUT = ("id", *(COLUMN_OF[name] for name in ATTRIBUTES), *DATE_BUCKETS)
+#: The stored columns a sort can start with, each with an index: its rows' positions in its order (ties by id).
+INDEXED = tuple(COLUMN_OF[name] for name in ATTRIBUTES)
+
+#: The snapshot's columns, in order: the id, each attribute, the date buckets, then the indexes.
+LAYOUT = ("id", *INDEXED, *DATE_BUCKETS, *(index_name(column) for column in INDEXED))
 
 #: At the end of the file: a mark, the length of the rows part, where the labels part begins.
 _TRAILER = struct.Struct("<8sQQ")
@@ -106,7 +115,7 @@ def build(columns: ExpenseColumns) -> Snapshot:
     frame = pl.DataFrame(stored)
     days = frame["date"].unique().sort()
     buckets, bucket_labels = _date_buckets(frame["date"], days)
-    table = frame.with_columns(buckets).to_arrow().combine_chunks()
+    table = frame.with_columns(*buckets, *_indexes(frame)).to_arrow().combine_chunks()
     texts = {name: _label_array(series) for name, series in {**labels, **bucket_labels}.items()}
     return Snapshot(table, {name: Labels(array) for name, array in texts.items()}, columns.fingerprint, tuple(days))
 
@@ -217,6 +226,18 @@ def _checksum(metadata: Mapping[str, str], table: pa.Table, labels: list[Labels]
     for group in labels:
         digest.update(group.content())
     return digest.hexdigest()
+
+
+def _indexes(frame: pl.DataFrame) -> list[pl.Series]:
+    """Each indexed column's row positions in (value, id) order: a stable sort by the value, as rows are in id order.
+
+    A database keeps such an index so that a first page in that order reads a page's worth of rows,
+    not the table (service/engine/indexed.py; decision 0010, where the sorts are timed).
+    """
+    return [
+        frame.select(pl.arg_sort_by(column, maintain_order=True).cast(pl.UInt32).alias(index_name(column))).to_series()
+        for column in INDEXED
+    ]
 
 
 def _label_array(series: pl.Series) -> pa.Array:

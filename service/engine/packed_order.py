@@ -11,7 +11,7 @@ caller sorts by the columns themselves.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Sized
 
 import polars as pl
 
@@ -22,7 +22,7 @@ BITS = 64
 Ranges = Mapping[str, tuple[int, int]]
 
 
-def ranges_of(frame: pl.DataFrame, coded: Mapping[str, Sequence[str]]) -> dict[str, tuple[int, int]]:
+def ranges_of(frame: pl.DataFrame, coded: Mapping[str, Sized]) -> dict[str, tuple[int, int]]:
     """Every column's range: a coded column's from its labels, the others' from the rows (if there are any)."""
     ranges = {column: (0, max(len(labels) - 1, 0)) for column, labels in coded.items()}
     if frame.height:

@@ -1,7 +1,8 @@
 """Pages by offset: how many rows match, and the rows `offset:offset+limit` in the served order.
 
-Why three ways: rows are stored in id order (a slice needs no sort); few candidates sort
-eagerly; many are a top-k near the start and, past `thresholds.TOP_K_SHARE`, a whole sort
+Why four ways: in a large table a first page is read through the index of the sort's first
+key (service/engine/indexed.py); rows are stored in id order (a slice needs no sort); few
+candidates sort eagerly; many are a top-k near the start and, past `thresholds.TOP_K_SHARE`, a whole sort
 whose cost does not grow with the depth, by one packed number when the keys fit in one
 (service/engine/packed_order.py; figures in docs/performance.md, "Deep pages").
 """
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from service.engine import thresholds
+from service.engine import indexed, thresholds
 from service.engine.filters import matching
 from service.engine.packed_order import packed_order
 from service.engine.plans import collect, served_order
@@ -26,6 +27,11 @@ def find(
 ) -> tuple[int, list[Record]]:
     """Return how many rows match `filters`, and the page `offset:offset+limit` in `sort` order."""
     keys, descending = served_order(sort)
+    if len(rows) > thresholds.INDEX_ROWS and keys != ["id"]:
+        found = indexed.first_rows(rows, filters, keys, descending, offset, limit)
+        if found is not None:
+            count, page = found
+            return count, rows.reader.records(page["id"].to_list())
     if filters:
         candidates = collect(matching(rows, filters).select(keys), len(rows))
     else:  # no plan to run: selecting columns of the stored frame copies nothing

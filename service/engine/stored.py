@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from service.data.labels import Labels
-from service.data.snapshot import Snapshot
+from service.data.snapshot import INDEXED, Snapshot, column_values, index_name
 from service.engine.packed_order import Ranges, ranges_of
 from service.engine.records import RecordReader
 
@@ -23,10 +23,16 @@ class StoredRows:
     """All expense rows, in id order (row i has id i + 1), mapped from the snapshot, not copied."""
 
     def __init__(self, snapshot: Snapshot) -> None:
-        self.frame = pl.DataFrame(pl.from_arrow(snapshot.table, rechunk=False))
+        indexes = {index_name(column) for column in INDEXED}
+        table = snapshot.table.select([name for name in snapshot.table.column_names if name not in indexes])
+        #: The rows' columns, without the indexes (nothing is copied: the columns are the snapshot's).
+        self.frame = pl.DataFrame(pl.from_arrow(table, rechunk=False))
         #: The sorted labels of each coded column: where text predicates are decided, and what codes stand for.
         self.labels: Mapping[str, Labels] = snapshot.labels
         self.reader = RecordReader(snapshot)
+        #: Each indexed column's values, and its index (rows' positions in (value, id) order), as typed views.
+        self.values = {column: column_values(snapshot.table.column(column)) for column in INDEXED}
+        self.indexes = {column: column_values(snapshot.table.column(index_name(column))) for column in INDEXED}
 
     def __len__(self) -> int:
         return self.frame.height

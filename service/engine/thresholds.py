@@ -18,3 +18,7 @@ TOP_K_SHARE = 100
 #: A keyset page first looks among the rows sharing the cursor's first (text) value when the rows per
 #: value average at least this many pages (decision 0006).
 TIE_GROUP_PAGES = 50
+#: Tables of more rows than this find a first page through the sort's first key's index (decision 0010)...
+INDEX_ROWS = 10_000
+#: ...reading at most this many rows of it before taking the usual way (few rows pass, or a value holds many).
+INDEX_WALK = 65_536

@@ -12,6 +12,7 @@ import pytest
 from service.data.csv_source import ExpenseColumns
 from service.data.fields import DIMENSIONS
 from service.data.snapshot import build
+from service.engine import indexed
 from service.engine.table import ExpenseTable
 from service.query.model import Filter, SortKey
 
@@ -149,6 +150,23 @@ def test_each_path_collects_on_its_engine(
     table.find([Filter("amount", "gt", 0)], [SortKey("amount")], 0, 2)
     plans_to_find = len(engines)
     table.aggregate([Filter("amount", "gt", 0)], [], ["departments"], [SortKey("total")], 0, 2)
-    assert plans_to_find >= 1
+    assert plans_to_find == 0 if both_engines == "indexed pages" else plans_to_find >= 1  # an index walk plans nothing
     assert len(engines) == plans_to_find if both_engines == "plain Python" else len(engines) > plans_to_find
     assert set(engines) == {"auto" if both_engines == "default engine" else "in-memory"}
+
+
+def test_indexed_pages_are_read_through_the_index(
+    table: ExpenseTable, both_engines: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the "indexed pages" path a sorted first page comes from the index walk, on every other from the rest."""
+    walks: list[bool] = []
+    walk = indexed.first_rows
+
+    def spy(*args: Any) -> Any:
+        found = walk(*args)
+        walks.append(found is not None)
+        return found
+
+    monkeypatch.setattr(indexed, "first_rows", spy)
+    table.find([Filter("amount", "gt", 0)], [SortKey("amount", descending=True)], 0, 2)
+    assert walks == ([True] if both_engines == "indexed pages" else [])
