@@ -71,14 +71,17 @@ def _raw_path(environ: Environ, decoded: bytes) -> bytes | None:
 
 
 class RawPathRouting:
-    """WSGI middleware: PATH_INFO rewritten canonically before Flask routes the request."""
+    """WSGI middleware: PATH_INFO rewritten canonically before Flask routes the request.
+
+    In a copy of the environment: the server's own stays as it was, so gunicorn's access log still
+    writes the path decoded, as before (tests/live/test_logs.py).
+    """
 
     def __init__(self, app: WsgiApp) -> None:
         self.app = app
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        environ["PATH_INFO"] = canonical_path(environ)
-        return self.app(environ, start_response)
+        return self.app({**environ, "PATH_INFO": canonical_path(environ)}, start_response)
 
 
 def init_app(app: Flask) -> None:
