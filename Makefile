@@ -18,7 +18,7 @@ JS_STAMP := $(JS_CLIENT)/node_modules/.installed
 
 CI_TOOLS_STAMP := $(VENV)/.ci-tools-installed
 
-# The Datasette race has a venv of its own (Datasette's pins must not meet ours).
+# The race has a venv of its own (Datasette's and the DJA peer's Django pins must not meet ours).
 BENCH_VENV := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
@@ -94,7 +94,7 @@ soak: $(RUNTIME_STAMP)
 	mkdir -p test-output
 	$(BIN)/python bench/soak.py --seconds 60 --concurrency 32 --kill-worker-at 20 --reload-at 40 --json test-output/soak.json
 
-# The race against Datasette at 149 and 1,000,000 rows (about 25 minutes): rewrites the tables of
+# The race against Datasette and DJA at 149 and 1,000,000 rows (about 35 minutes): rewrites the tables of
 # docs/performance.md and docs/performance-bench.png. Data and SQLite copies go to /tmp/expanses-bench.
 bench: $(RUNTIME_STAMP) $(BENCH_STAMP) wrk
 	$(BENCH_VENV)/bin/python bench/compare.py --report

@@ -1,14 +1,17 @@
-"""`make bench`: our API against Datasette on the same rows, same machine, same wrk settings.
+"""`make bench`: our API against Datasette and DJA on the same rows, same machine, same wrk settings.
 
-Why: the performance issue asks for a repeatable race with honest regimes. For each data
-size this generates the CSV (seed 1, never committed), loads the same rows into SQLite with
-sqlite-utils (indexes on every filter and sort column and on (member_name, amount), as a user tuning
-Datasette for these queries would make; ANALYZE'd), starts both servers on loopback,
-warms them, then runs every query in each regime, alternating the servers, `--runs` times
-each: first fresh parameters with our answer memory off (every answer computed: the regime
-the targets are about), then the issue's query repeated with the service as shipped. It also
-measures the bare-Flask ceiling. Results go to a JSON file; `--report` rewrites the tables of
-docs/performance.md and the chart beside it.
+Why: the performance issue asks for a repeatable race with honest regimes, and issue 24 adds
+django-rest-framework-json-api (DJA, `bench/drf_peer/`) as a second peer. For each data size
+this generates the CSV (seed 1, never committed), loads the same rows into SQLite twice: with
+sqlite-utils for Datasette and with Django's migrations and ORM for DJA (both with indexes on
+every filter and sort column and on (member_name, amount), as a user tuning for these queries
+would make; ANALYZE'd), starts the servers on loopback, checks that every server finds every
+query and that DJA's pages hold our ids in our order (`check_answers`), warms them, then runs
+every query in each regime, servers in turns, `--runs` times each: first fresh parameters with
+our answer memory off (every answer computed: the regime the targets are about), then the
+issue's query repeated with the service as shipped. It also measures the bare-Flask ceiling.
+Results go to a JSON file; `--report` rewrites the tables of docs/performance.md and the chart
+beside it.
 
     .venv-bench/bin/python bench/compare.py [--rows 149 1000000] [--seconds 10] [--runs 2] [--report]
     .venv-bench/bin/python bench/compare.py --smoke     # a few seconds: the harness still works
@@ -18,18 +21,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
+import random
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 import servers
 import wrk
-from queries import RACES, REPEATED
+from queries import ALL_RACES, MEMBERS, PENDING, REPEATED, Race
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH_BIN = Path(sys.executable).parent
@@ -70,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     failures = [m for m in ours if m["failures"] or not m["requests"]]
     for measure in failures:
         print(f"FAILED or no requests: {measure}", file=sys.stderr)
+    # DJA has no time limit: an error there is a setup fault of the peer, shown in the tables, not ours to fail on.
+    for measure in (m for size in results["sizes"] for m in size["measures"] if m["server"] == "drf"):
+        if measure["failures"] or not measure["requests"]:
+            print(f"DJA errors or no requests: {measure}", file=sys.stderr)
     if args.report:
         import report
 
@@ -83,28 +94,40 @@ def _race_size(
     csv_path = generated_csv(rows, workdir)
     database, sqlite_seconds = _sqlite_copy(csv_path, workdir)
     print(f"{rows} rows: SQLite copy built in {sqlite_seconds:.1f} s", flush=True)
-    theirs = servers.start_datasette(database, BENCH_BIN / "datasette")
-    size: dict[str, Any] = {"rows": rows, "sqlite_build_s": sqlite_seconds, "measures": []}
+    drf_database, drf_seconds = _drf_copy(csv_path, workdir)
+    print(f"{rows} rows: DJA's SQLite copy built in {drf_seconds:.1f} s", flush=True)
+    size: dict[str, Any] = {"rows": rows, "sqlite_build_s": sqlite_seconds, "drf_build_s": drf_seconds, "measures": []}
     scripts = _scripts(rows, workdir)
     warm = wrk.Load(load.threads, load.connections, max(1, load.seconds // 5))
+    peers: list[servers.Running] = []
     try:
-        for race in RACES if not args.smoke else ():
-            wrk.run(theirs.base_url, scripts[(race.name, theirs.name, "distinct")], warm)
+        peers.append(servers.start_datasette(database, BENCH_BIN / "datasette"))
+        peers.append(servers.start_drf(drf_database, BENCH_BIN))
+        for peer in peers:
+            for race in ALL_RACES if not args.smoke else ():
+                if peer.name in race.paths():
+                    wrk.run(peer.base_url, scripts[(race.name, peer.name, "distinct")], warm)
         for regime in args.regimes:  # one server of ours per regime: the distinct one remembers nothing
             ours = servers.start_ours(csv_path, {**ours_env, **OURS_ENV[regime]})
             try:
-                for race in RACES if not args.smoke else ():
+                answered = check_answers(ours, peers, rows)
+                for race in answered if not args.smoke else ():
                     wrk.run(ours.base_url, scripts[(race.name, ours.name, "distinct")], warm)
-                for race in RACES:
-                    _race(size, race.name, regime, (ours, theirs), scripts, load, args.runs)
+                for race in ALL_RACES:
+                    running = [server for server in (ours, *peers) if server.name in race.paths()]
+                    if race not in answered:
+                        running.remove(ours)
+                    _race(size, race.name, regime, running, scripts, load, args.runs)
                 largest, total = ours.rss_mb()
             finally:
                 ours.stop()
             size[f"expanses {regime}"] = {"startup_s": ours.startup_s, "rss_largest_mb": largest, "rss_total_mb": total}
-        largest, total = theirs.rss_mb()
-        size["datasette"] = {"startup_s": theirs.startup_s, "rss_largest_mb": largest, "rss_total_mb": total}
+        for peer in peers:
+            largest, total = peer.rss_mb()
+            size[peer.name] = {"startup_s": peer.startup_s, "rss_largest_mb": largest, "rss_total_mb": total}
     finally:
-        theirs.stop()
+        for peer in peers:
+            peer.stop()
     return size
 
 
@@ -112,14 +135,15 @@ def _race(
     size: dict[str, Any],
     race: str,
     regime: str,
-    pair: tuple[servers.Running, servers.Running],
+    running: list[servers.Running],
     scripts: dict[tuple[str, str, str], str],
     load: wrk.Load,
     runs: int,
 ) -> None:
-    """`runs` wrk runs of one query on both servers, alternating which goes first; each run appended to `size`."""
+    """`runs` wrk runs of one query on each server that asks it, servers in turns (each run starts with
+    the next one); each run appended to `size`."""
     for run in range(runs):
-        for server in pair if run % 2 == 0 else pair[::-1]:
+        for server in running[run % len(running) :] + running[: run % len(running)]:
             measure = wrk.run(server.base_url, scripts[(race, server.name, regime)], load)
             row = {"race": race, "regime": regime, "server": server.name, "run": run + 1}
             row.update(vars(measure), per_second=measure.per_second)
@@ -130,6 +154,84 @@ def _race(
                 f"p99 {measure.p99_ms:7.1f} ms  failures {measure.failures}",
                 flush=True,
             )
+
+
+#: Fresh draws per query in the equivalence check, besides the repeated regime's values.
+CHECK_DRAWS = 4
+
+
+def check_answers(ours: servers.Running, peers: list[servers.Running], rows: int) -> list[Race]:
+    """Before any timing: every server finds each query, and DJA's answers are ours.
+
+    Each query is asked of every server that has a path for it, with the repeated regime's values
+    and with a few fresh draws (as wrk's Lua draws them). DJA must answer 200 with the ids of our
+    primary data in our order and, with `include=`, the same included resources. Datasette must
+    not answer 404 (a missing database or table: its answers past its SQL time limit are errors
+    the tables count). Returns the races our API answers: all but a PENDING one that ours refuses
+    with a 400 (issue 24's include= before it lands), which is then raced on the peers only.
+    """
+    draws = random.Random(rows)
+    by_name = {server.name: server for server in (ours, *peers)}
+    answered = []
+    for race in ALL_RACES:
+        paths = race.paths()
+        ours_answers = True
+        for fixed in [REPEATED, *(_draw(draws, rows) for _ in range(CHECK_DRAWS))]:
+            got = {name: _get(by_name[name].base_url + _fill(path, fixed)) for name, path in paths.items()}
+            if got["expanses"][0] == 400 and race in PENDING:
+                ours_answers = False
+            elif got["expanses"][0] != 200:
+                raise RuntimeError(f"our API answers {got['expanses'][0]} to {race.name} with {fixed}")
+            if "datasette" in got and got["datasette"][0] == 404:
+                raise RuntimeError(f"Datasette answers 404 to {race.name}: {paths['datasette']}")
+            if "drf" in got:
+                status, document = got["drf"]
+                theirs, mine = _identity(document), _identity(got["expanses"][1])
+                if status != 200 or (ours_answers and theirs != mine):
+                    raise RuntimeError(f"DJA and ours differ on {race.name} with {fixed}: ours {mine}, DJA {theirs}")
+        if ours_answers:
+            answered.append(race)
+        else:
+            print(f"{rows} rows: our API refuses {race.name} (400): raced on the peers only", flush=True)
+    print(f"{rows} rows: every server finds every query; DJA's ids are ours ({CHECK_DRAWS + 1} draws each)", flush=True)
+    return answered
+
+
+def _draw(draws: random.Random, rows: int) -> dict[str, str]:
+    """One set of fresh values, drawn as bench/wrk.py's Lua draws them."""
+    size = draws.randint(5, 50)
+    return {
+        "x": f"{draws.randint(0, 999_999) / 100:.2f}",
+        "m": draws.choice(MEMBERS),
+        "id": str(draws.randint(1, rows)),
+        "size": str(size),
+        "number": str(draws.randint(1, math.ceil(rows / size))),
+        "after": str(draws.randint(0, rows - 1)),
+    }
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    for name, value in values.items():
+        template = template.replace("{" + name + "}", value)
+    return template
+
+
+def _get(url: str) -> tuple[int, Any]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as answer:
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as error:
+        return error.code, None
+
+
+def _identity(document: Any) -> tuple[list[str], list[tuple[str, str]]] | None:
+    """The ids of the primary data in order, and the included resources, sorted."""
+    if not isinstance(document, dict):
+        return None
+    data = document.get("data")
+    primary = [item["id"] for item in data] if isinstance(data, list) else [data["id"]] if data else []
+    included = sorted((item["type"], item["id"]) for item in document.get("included", []))
+    return primary, included
 
 
 def _ceiling(load: wrk.Load, runs: int, workdir: Path) -> dict[str, Any]:
@@ -148,8 +250,8 @@ def _ceiling(load: wrk.Load, runs: int, workdir: Path) -> dict[str, Any]:
 def _scripts(rows: int, workdir: Path) -> dict[tuple[str, str, str], str]:
     """One wrk script per (query, server, regime), written under `workdir`."""
     scripts = {}
-    for race in RACES:
-        for server, template in (("expanses", race.ours), ("datasette", race.datasette)):
+    for race in ALL_RACES:
+        for server, template in race.paths().items():
             for regime, fixed in (("distinct", None), ("repeated", REPEATED)):
                 path = workdir / f"{rows}-{race.name}-{server}-{regime}.lua"
                 path.write_text(wrk.lua_script(template, rows, fixed, seed=rows))
@@ -186,11 +288,12 @@ def _sqlite_copy(csv_path: Path, workdir: Path) -> tuple[Path, float]:
 
     A copy newer than the CSV is reused with the build time recorded when it was made.
     """
-    database = workdir / f"{csv_path.stem}" / f"expanses-{INDEX_SET}.db"
+    # Datasette names a database by its file's stem, and the race's paths ask for `expanses`.
+    database = workdir / csv_path.stem / INDEX_SET / "expanses.db"
     timing = database.with_suffix(".seconds")
     if database.exists() and timing.exists() and database.stat().st_mtime > csv_path.stat().st_mtime:
         return database, float(timing.read_text())
-    database.parent.mkdir(exist_ok=True)
+    database.parent.mkdir(parents=True, exist_ok=True)
     database.unlink(missing_ok=True)
     began = time.monotonic()
     with tempfile.NamedTemporaryFile(suffix=".csv", dir=workdir) as typed:
@@ -201,6 +304,37 @@ def _sqlite_copy(csv_path: Path, workdir: Path) -> tuple[Path, float]:
     for columns in DATASETTE_INDEXES:
         subprocess.run([utils, "create-index", str(database), "expanses", *columns], check=True, capture_output=True)
     subprocess.run([utils, "analyze", str(database)], check=True, capture_output=True)  # statistics for the planner
+    seconds = time.monotonic() - began
+    timing.write_text(f"{seconds:.3f}\n")
+    return database, seconds
+
+
+#: Names DJA's copy by its schema (bench/drf_peer/migrations), so a copy of another schema is never reused.
+DRF_SET = "drf-1"
+
+
+def _drf_copy(csv_path: Path, workdir: Path) -> tuple[Path, float]:
+    """DJA's SQLite copy of this CSV, made as a Django user makes it; build seconds.
+
+    `migrate` creates the tables and indexes from the peer's models, then its `load_expanses`
+    command inserts bench/sqlite_rows.py's typed rows (the ones Datasette gets) with the ORM and
+    runs ANALYZE. Reused like Datasette's copy while newer than the CSV.
+    """
+    database = workdir / f"{csv_path.stem}" / f"expanses-{DRF_SET}.db"
+    timing = database.with_suffix(".seconds")
+    if database.exists() and timing.exists() and database.stat().st_mtime > csv_path.stat().st_mtime:
+        return database, float(timing.read_text())
+    database.parent.mkdir(exist_ok=True)
+    database.unlink(missing_ok=True)
+    environ = {**os.environ, "DRF_PEER_DB": str(database)}
+    django = [str(BENCH_BIN / "python"), "-m", "django"]
+    settings = ["--settings", "bench.drf_peer.settings", "-v", "0"]
+    began = time.monotonic()
+    with tempfile.NamedTemporaryFile(suffix=".csv", dir=workdir) as typed:
+        rows_script = [str(servers.PROJECT_BIN / "python"), "bench/sqlite_rows.py", str(csv_path), typed.name]
+        subprocess.run(rows_script, cwd=REPO, check=True)
+        subprocess.run([*django, "migrate", *settings], cwd=REPO, env=environ, check=True)
+        subprocess.run([*django, "load_expanses", typed.name, *settings], cwd=REPO, env=environ, check=True)
     seconds = time.monotonic() - began
     timing.write_text(f"{seconds:.3f}\n")
     return database, seconds

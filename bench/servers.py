@@ -68,6 +68,16 @@ def start_datasette(database: Path, datasette: Path) -> Running:
     return _start("datasette", command, port, f"/{database.stem}/expanses.json?_size=1&_nosuggest=1", dict(os.environ))
 
 
+def start_drf(database: Path, bench_bin: Path) -> Running:
+    """The DJA peer (`bench/drf_peer/`) on its SQLite copy: gunicorn from `bench_bin`, 2 sync workers and no
+    control socket, as ours."""
+    port = free_port()
+    command = [str(bench_bin / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--no-control-socket"]
+    command.append("bench.drf_peer.wsgi")
+    environ = {**os.environ, "DRF_PEER_DB": str(database), "DJANGO_SETTINGS_MODULE": "bench.drf_peer.settings"}
+    return _start("drf", command, port, "/expanses?page%5Bsize%5D=1", environ)
+
+
 def start_bare_flask() -> Running:
     """The ceiling: Flask returning a precomputed 2 KB JSON body, 2 sync gunicorn workers."""
     port = free_port()
