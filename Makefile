@@ -96,8 +96,11 @@ soak: $(RUNTIME_STAMP)
 
 # The race against Datasette and DJA at 149 and 1,000,000 rows (about 35 minutes): rewrites the tables of
 # docs/performance.md and docs/performance-bench.png. Data and SQLite copies go to /tmp/expanses-bench.
+# Then exports (about 3 minutes; figures for docs/performance.md, "Exports", in test-output/bench-exports.json).
 bench: $(RUNTIME_STAMP) $(BENCH_STAMP) wrk
 	$(BENCH_VENV)/bin/python bench/compare.py --report
+	mkdir -p test-output
+	$(BENCH_VENV)/bin/python bench/exports.py --json test-output/bench-exports.json
 
 # A few seconds of the same harness (149 rows, 1 s per query, no ratio asserted): it must keep working.
 bench-smoke: $(RUNTIME_STAMP) $(BENCH_STAMP) wrk

@@ -77,7 +77,7 @@ RACES = (
     ),
 )
 
-#: Queries our API does not answer yet: issue 24's `include=` (a 400 until it lands). `compare.py`
+#: Queries our API may refuse: issue 24's `include=`, a 400 before it landed (answered since). `compare.py`
 #: races the peers on them, and ours too once it answers 200; the scripts that race only our API
 #: (ab.py, proxy.py, workers.py, ...) read RACES alone. Datasette has no compound documents.
 PENDING = (

@@ -12,11 +12,12 @@ import logging
 from flask import Flask
 
 from service.api import routes
+from service.api.specs import member_names, vocabulary
 from service.config import Settings
 from service.data.csv_source import load_expenses
 from service.data.snapshot import Snapshot, build, read
 from service.engine.table import ExpenseTable
-from service.web import api_docs, caching, errors, exports, metrics, policy, request_ids
+from service.web import api_docs, caching, errors, exports, metrics, policy, raw_paths, request_ids
 from service.web.json_provider import OrjsonProvider
 
 
@@ -38,9 +39,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     policy.init_app(app)
     exports.init_app(app, settings.export_slots, settings.shared_dir)  # before the routes, which list their formats
     routes.init_app(app, table, settings)
-    api_docs.init_app(app)
+    api_docs.init_app(app, names=member_names(settings), vocabulary=vocabulary())
     errors.init_app(app)
-    caching.init_app(app, data.fingerprint, settings.cache_max_age, settings.response_cache_mb)
+    caching.init_app(app, data.fingerprint, settings.cache_max_age, settings.response_cache_mb, settings.member_names)
+    raw_paths.init_app(app)  # ids with `/` in them route as one segment (service/web/raw_paths.py)
     return app
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.handoff import SNAPSHOT_FD
+from service.query.names import STYLES
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -35,6 +36,8 @@ class Settings:
     response_cache_mb: int = 32
     #: Networks of the proxies whose X-Request-Id is taken (FORWARDED_ALLOW_IPS; None: any).
     trusted_proxies: tuple[Network, ...] | None = ()
+    #: How member names are written: "as-is" (as in the data), "dasherize" or "camelize" (MEMBER_NAME_FORMAT).
+    member_names: str = "as-is"
     #: Exports streamed at once by all workers (EXPORT_SLOTS; default half the workers, at least one).
     export_slots: int = 1
     #: The directory every worker of this server shares (the master's, PROMETHEUS_MULTIPROC_DIR): export slots.
@@ -42,7 +45,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Settings from `EXPANSES_CSV`, `LOG_LEVEL`, `CACHE_MAX_AGE`, `RESPONSE_CACHE_MB`, `EXPORT_SLOTS`
+        """Settings from `EXPANSES_CSV`, `LOG_LEVEL`, `CACHE_MAX_AGE`, `RESPONSE_CACHE_MB`, `MEMBER_NAME_FORMAT`,
+        `EXPORT_SLOTS`
         (docs/operations.md).
 
         `EXPANSES_SNAPSHOT_FD` (service/handoff.py), when set, is the descriptor of the data snapshot the gunicorn
@@ -57,6 +61,7 @@ class Settings:
             cache_max_age=_whole_number(env, "CACHE_MAX_AGE", 60),
             response_cache_mb=_whole_number(env, "RESPONSE_CACHE_MB", 32),
             trusted_proxies=_networks(env, "FORWARDED_ALLOW_IPS"),
+            member_names=_one_of(env, "MEMBER_NAME_FORMAT", STYLES),
             export_slots=_whole_number(env, "EXPORT_SLOTS", max(1, _whole_number(env, "WORKERS", 2) // 2)),
             shared_dir=Path(env["PROMETHEUS_MULTIPROC_DIR"]) if env.get("PROMETHEUS_MULTIPROC_DIR") else None,
         )
@@ -107,6 +112,13 @@ def parse_networks(text: str) -> list[Network] | None:
     if "*" in items:
         return None
     return [ipaddress.ip_network(item, strict=False) for item in items]
+
+
+def _one_of(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    text = env.get(name, choices[0]).strip()
+    if text not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, not {text!r}")
+    return text
 
 
 def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:

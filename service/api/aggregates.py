@@ -42,7 +42,8 @@ def parse_aggregate_query(args: MultiDict[str, str], spec: QuerySpec) -> Query:
         if key.field not in present:
             raise QueryError(
                 "sort",
-                f"Cannot sort on {key.field!r}: it is not grouped by; this request can sort on {', '.join(present)}.",
+                f"Cannot sort on {spec.names.out(key.field)!r}: it is not grouped by; "
+                f"this request can sort on {spec.names.listed(present)}.",
             )
     records = tuple(condition for condition in query.filters if condition.field not in METRICS)
     groups = tuple(condition for condition in query.filters if condition.field in METRICS)
@@ -90,7 +91,8 @@ class AggregateList(CollectionResource):
         _, groups, _ = table.aggregate(query.filters, query.group_filters, query.group_by, query.sort, 0, len(table))
         columns = exports.group_columns(query, query.fields)
         batches = exports.group_batches(groups, columns)
-        return exports.stream(export_format, exports.group_filename(query), batches, columns, exports.GROUP_MONEY, bom)
+        filename, money = exports.group_filename(query), exports.GROUP_MONEY
+        return exports.stream(export_format, filename, batches, columns, money, bom, self.spec.names)
 
 
 def init_app(app: Flask, table: ExpenseTable, settings: Settings) -> None:

@@ -12,6 +12,7 @@ check that refuses what JSON:API 1.1 allows (decision 0002); the resource's own
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -25,6 +26,7 @@ from service.api.pagination import pagination_links
 from service.engine.table import ExpenseTable
 from service.query.cursor_profile import PROFILE
 from service.query.model import Query, QuerySpec
+from service.query.names import AS_IS, MemberNames
 from service.query.parser import parse_query
 from service.web.documents import document_response, root_url
 from service.web.exports import FORMATS, offer, requested_format
@@ -48,15 +50,29 @@ class ResourceShape:
         chosen = set(fields)
         return tuple(name for name in self.attributes if name in chosen)
 
-    def render(self, row: dict[str, Any], names: tuple[str, ...], root_url: str) -> ResourceObject:
-        """One resource object; attributes the row lacks (dimensions not grouped by) are absent."""
+    def render(
+        self,
+        row: dict[str, Any],
+        names: tuple[str, ...],
+        root_url: str,
+        written: MemberNames = AS_IS,
+        relationships: Callable[[str], dict[str, Any]] | None = None,
+    ) -> ResourceObject:
+        """One resource object; attributes the row lacks (dimensions not grouped by) are absent.
+
+        `written`: how member names are written; `relationships`: given the resource's own URL,
+        its relationships object (placed before its links).
+        """
         resource: ResourceObject = {
             "type": self.type,
             "id": str(row["id"]),
-            "attributes": {name: row[name] for name in names if name in row},
+            "attributes": {written.out(name): row[name] for name in names if name in row},
         }
         if self.self_path is not None:
-            resource["links"] = {"self": f"{root_url}{self.self_path}{row['id']}"}
+            url = f"{root_url}{self.self_path}{row['id']}"
+            if relationships is not None:
+                resource["relationships"] = relationships(url)
+            resource["links"] = {"self": url}
         return resource
 
 
@@ -74,7 +90,7 @@ class TableDataLayer:
 class CollectionSource(Protocol):
     """What a collection resource needs from its data layer."""
 
-    def get_collection(self, query: Query) -> tuple[int, list[dict[str, Any]], dict[str, Any]]:
+    def get_collection(self, query: Query) -> tuple[int, list[Any], dict[str, Any]]:
         """How many items match, the requested page of them, and any meta beyond `count`."""
         ...
 
@@ -95,7 +111,7 @@ class CollectionResource(ResourceList):  # type: ignore[misc]
         export_format = requested_format()
         if export_format is None:
             return self.answer(self.parse(request.args))
-        chosen, bom = export_args(request.args, export_format)
+        chosen, bom = export_args(request.args, export_format, self.spec.names)
         return self.export(self.parse(chosen), export_format, bom)
 
     def parse(self, args: MultiDict[str, str]) -> Query:
@@ -105,11 +121,20 @@ class CollectionResource(ResourceList):  # type: ignore[misc]
     def answer(self, query: Query) -> Response:
         """One page by number: count, items, links to the other pages by number."""
         count, rows, meta = self.data_layer.get_collection(query)
-        names = self.shape.attribute_names(query.fields)
-        root = root_url()
-        data = [self.shape.render(row, names, root) for row in rows]
-        links = pagination_links(base_url(), request.args, query.page, count)
-        return document_response({"data": data, "links": links, "meta": {"count": count, **meta}})
+        document = self.render(rows, query)
+        links = pagination_links(self.url(), request.args, query.page, count)
+        names = self.spec.names
+        meta = {"count": count, **{names.out(name): value for name, value in meta.items()}}
+        return document_response({**document, "links": links, "meta": meta})
+
+    def render(self, rows: list[Any], query: Query) -> dict[str, Any]:
+        """The document's `data` (and whatever else the items bring, such as `included`)."""
+        names, root = self.shape.attribute_names(query.fields), root_url()
+        return {"data": [self.shape.render(row, names, root, self.spec.names) for row in rows]}
+
+    def url(self) -> str:
+        """This collection's absolute URL, which its links extend."""
+        return base_url()
 
     def export(self, query: Query, export_format: str, bom: bool) -> Response:
         """Every match in `export_format` ("csv", "ndjson"), streamed: each exporting collection says how."""

@@ -1,9 +1,12 @@
 """`/expanses` and `/expanses/{id}`: expense records, filtered, sorted, paginated, one by id.
 
-Pages come by number, or by cursor (the JSON:API cursor pagination profile; docs/api.md).
+Pages come by number, or by cursor (the JSON:API cursor pagination profile; docs/api.md); each
+record has its department, project and member as relationships, which `include` adds to the
+document (compound.py renders both).
 
-Why one module: everything about this resource (its data layer, resource classes, shape and
-routes) is found here; its query spec is in specs.py, the flow it shares with `/aggregates` in base.py.
+Why one module: everything about this resource (its data layer, resource classes and routes) is
+found here; its query spec is in specs.py, the flow it shares with the other collections in
+base.py, the related collections of one label (`/members/{id}/expanses`) in related.py.
 """
 
 from __future__ import annotations
@@ -14,11 +17,11 @@ from flask import Flask, Response, request
 from flask_rest_jsonapi_next import ResourceDetail
 
 from service.api import exports
-from service.api.base import CollectionResource, ResourceShape, TableDataLayer, base_url, route
+from service.api.base import CollectionResource, TableDataLayer, route
+from service.api.compound import EXPENSE, ExpanseRenderer
 from service.api.pagination import cursor_links
 from service.api.specs import detail_spec, list_spec
 from service.config import Settings
-from service.data.fields import ATTRIBUTES, RESOURCE_TYPE
 from service.engine.keyset import SeekPage
 from service.engine.records import Record
 from service.engine.table import ExpenseTable
@@ -29,8 +32,7 @@ from service.query.parser import parse_query
 from service.query.values import parse_id
 from service.web.documents import document_response, root_url
 from service.web.errors import NotFoundError
-
-EXPENSE = ResourceShape(RESOURCE_TYPE, tuple(ATTRIBUTES), self_path="/expanses/")
+from service.web.raw_paths import label_of
 
 
 class ExpenseDataLayer(TableDataLayer):
@@ -49,7 +51,7 @@ class ExpenseDataLayer(TableDataLayer):
 
     def get_object(self, view_kwargs: dict[str, Any], qs: Any = None) -> Record:
         """The record whose id is in the URL; unknown or non-canonical ids are 404."""
-        raw_id = view_kwargs["id"]
+        raw_id = label_of(view_kwargs["id"]) or view_kwargs["id"]
         expense_id = parse_id(raw_id)
         record = None if expense_id is None else self.table.get(expense_id)
         if record is None:
@@ -58,55 +60,61 @@ class ExpenseDataLayer(TableDataLayer):
 
 
 class ExpenseList(CollectionResource):
-    """GET /expanses: filtered, sorted, paginated expense records."""
+    """GET /expanses: filtered, sorted, paginated expense records, with the resources `include` asks for."""
 
     view = "expense_list"
     shape = EXPENSE
     data_layer: ExpenseDataLayer
+
+    def __init__(self, data_layer: ExpenseDataLayer, spec: QuerySpec, renderer: ExpanseRenderer) -> None:
+        super().__init__(data_layer, spec)
+        self.renderer = renderer
+
+    def render(self, rows: list[Record], query: Query) -> dict[str, Any]:
+        return self.renderer.document(rows, query, root_url())
 
     def answer(self, query: Query) -> Response:
         """By number as every collection, or in cursor mode: each item with its cursor, links by cursor."""
         if query.page.seek is None:
             return super().answer(query)
         page = self.data_layer.get_seek_page(query)
-        names, root = EXPENSE.attribute_names(query.fields), root_url()
+        document = self.render(page.records, query)
         marks = [cursors.encode(position, query.page.seek.made_for) for position in page.positions]
-        data = []
-        for record, mark in zip(page.records, marks, strict=True):
-            resource = EXPENSE.render(record, names, root)
+        for resource, mark in zip(document["data"], marks, strict=True):
             resource["meta"] = {"page": {"cursor": mark}}
-            data.append(resource)
-        links = cursor_links(base_url(), request.args, query.page, (marks[0], marks[-1]) if marks else None, page.more)
-        return document_response({"data": data, "links": links, "meta": {"count": page.count}}, profile=PROFILE)
+        links = cursor_links(self.url(), request.args, query.page, (marks[0], marks[-1]) if marks else None, page.more)
+        meta = {self.spec.names.out("count"): page.count}
+        return document_response({**document, "links": links, "meta": meta}, profile=PROFILE)
 
     def export(self, query: Query, export_format: str, bom: bool) -> Response:
         """Every matching record in the request's order, `id` and the attributes `fields[expanses]` keeps."""
         names = EXPENSE.attribute_names(query.fields)
         batches = self.data_layer.table.export(query.filters, query.sort, names)
-        return exports.stream(
-            export_format, exports.expense_filename(query), batches, ["id", *names], exports.EXPENSE_MONEY, bom
-        )
+        filename, columns = exports.expense_filename(query), ["id", *names]
+        return exports.stream(export_format, filename, batches, columns, exports.EXPENSE_MONEY, bom, self.spec.names)
 
 
 class ExpenseDetail(ResourceDetail):  # type: ignore[misc]
-    """GET /expanses/{id}: one record; only sparse fieldsets apply."""
+    """GET /expanses/{id}: one record; sparse fieldsets and `include` apply."""
 
     view = "expense_detail"
 
-    def __init__(self, data_layer: ExpenseDataLayer, spec: QuerySpec) -> None:
+    def __init__(self, data_layer: ExpenseDataLayer, spec: QuerySpec, renderer: ExpanseRenderer) -> None:
         self.data_layer = data_layer
         self.spec = spec
+        self.renderer = renderer
 
     def get(self, *args: Any, **kwargs: Any) -> Response:
         """The library's `ResourceDetail.get` flow, rendering without a marshmallow schema (decision 0004)."""
         query = parse_query(request.args, self.spec)
         record = self.data_layer.get_object(kwargs)
-        names = EXPENSE.attribute_names(query.fields)
-        resource = EXPENSE.render(record, names, root_url())
-        return document_response({"data": resource, "links": {"self": resource["links"]["self"]}})
+        document = self.renderer.document([record], query, root_url())
+        [resource] = document["data"]
+        document["data"] = resource
+        return document_response({**document, "links": {"self": resource["links"]["self"]}})
 
 
-def init_app(app: Flask, table: ExpenseTable, settings: Settings) -> None:
+def init_app(app: Flask, table: ExpenseTable, settings: Settings, renderer: ExpanseRenderer) -> None:
     data_layer = ExpenseDataLayer(table)
-    route(app, "/expanses", ExpenseList.view, ExpenseList, data_layer, list_spec(settings), exports=True)
-    route(app, "/expanses/<id>", ExpenseDetail.view, ExpenseDetail, data_layer, detail_spec(settings))
+    route(app, "/expanses", ExpenseList.view, ExpenseList, data_layer, list_spec(settings), renderer, exports=True)
+    route(app, "/expanses/<id>", ExpenseDetail.view, ExpenseDetail, data_layer, detail_spec(settings), renderer)

@@ -19,6 +19,7 @@ from service.data.fields import ATTRIBUTES, Kind
 from service.engine.metrics import METRICS, Group
 from service.query.errors import QueryError
 from service.query.model import Query
+from service.query.names import MemberNames
 from service.web.export_formats import csv_chunks, ndjson_chunks
 from service.web.exports import export_response
 
@@ -31,19 +32,25 @@ GROUP_MONEY = frozenset(name for name, metric in METRICS.items() if metric.kind 
 GROUP_BATCH = 10_000
 
 
-def export_args(args: MultiDict[str, str], export_format: str) -> tuple[MultiDict[str, str], bool]:
+def export_args(args: MultiDict[str, str], export_format: str, names: MemberNames) -> tuple[MultiDict[str, str], bool]:
     """The query parameters for the collection's parser, and whether a byte order mark was asked for.
 
-    Refuses paging (an export is every match) and `csv_bom` anywhere but a CSV export.
+    Refuses paging (an export holds every match), `include` (an export holds the collection's own
+    items) and `csv_bom` (as this deployment spells it) anywhere but a CSV export.
     """
     for name in args:
         if name.startswith("page["):
             raise QueryError(name, f"An export holds every matching item; remove {name!r} (pages are for JSON:API).")
-    bom = args.get(BOM_PARAMETER)
+        if name == "include":
+            raise QueryError(name, "An export holds the collection's own items; include= is for JSON:API documents.")
+    parameter = names.out(BOM_PARAMETER)
+    bom = args.get(parameter)
     if bom is not None and (export_format != "csv" or bom not in ("true", "false")):
-        detail = "csv_bom is true or false" if export_format == "csv" else "csv_bom applies to CSV exports only"
-        raise QueryError(BOM_PARAMETER, f"{detail}; got {bom!r}.")
-    rest = MultiDict([(name, value) for name, value in args.items(multi=True) if name != BOM_PARAMETER])
+        detail = (
+            f"{parameter} is true or false" if export_format == "csv" else f"{parameter} applies to CSV exports only"
+        )
+        raise QueryError(parameter, f"{parameter} {detail}; got {bom!r}.")
+    rest = MultiDict([(name, value) for name, value in args.items(multi=True) if name != parameter])
     return rest, bom == "true"
 
 
@@ -54,8 +61,13 @@ def stream(
     columns: Sequence[str],
     money: frozenset[str],
     bom: bool,
+    names: MemberNames,
 ) -> Response:
-    """The streamed answer: CSV (header row always, even with no match) or NDJSON."""
+    """The streamed answer: CSV (header row always, even with no match) or NDJSON; columns spelled as this
+    deployment spells member names (MEMBER_NAME_FORMAT)."""
+    if not names.as_is:
+        batches = (batch.rename({name: names.out(name) for name in batch.columns}) for batch in batches)
+        columns, money = [names.out(name) for name in columns], frozenset(names.out(name) for name in money)
     if export_format == "csv":
         return export_response(export_format, filename, csv_chunks(batches, columns, money, bom))
     return export_response(export_format, filename, ndjson_chunks(batches, money))

@@ -5,8 +5,8 @@ query mix this API serves. The frame is the data snapshot (service/data/snapshot
 not copied. Text columns are codes into their sorted labels, so sorting them is an integer
 sort, text predicates are decided once per distinct label, and labels replace codes only in
 the few rows or groups an answer shows. Each job lives in a module of its own: filters.py,
-pages.py (by offset), keyset.py (by cursor), aggregate.py (groups); this class is what the
-resources call.
+pages.py (by offset), keyset.py (by cursor), aggregate.py (groups), dimensions.py (the labels of
+a text column with their totals, made once per table); this class is what the resources call.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import polars as pl
 from service.data.snapshot import Snapshot
 from service.engine import export
 from service.engine.aggregate import aggregate
+from service.engine.dimensions import LabelTotals, label_totals
 from service.engine.keyset import SeekPage, seek
 from service.engine.metrics import Group
 from service.engine.pages import find
@@ -32,6 +33,7 @@ class ExpenseTable:
 
     def __init__(self, snapshot: Snapshot) -> None:
         self._rows = StoredRows(snapshot)
+        self._label_totals: dict[str, LabelTotals] = {}
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -71,3 +73,14 @@ class ExpenseTable:
     ) -> tuple[int, list[Group], list[Group]]:
         """The group count, one page of groups and the totals per currency (service/engine/aggregate.py)."""
         return aggregate(self._rows, filters, group_filters, dimensions, sort, offset, limit)
+
+    def label_totals(self, column: str) -> LabelTotals:
+        """Every label of the text column `column` with its totals: aggregated the first time, then kept.
+
+        The table holds one data version for its whole life (a reload builds a new one), so
+        these totals are computed once per version in each process (service/engine/dimensions.py).
+        """
+        found = self._label_totals.get(column)
+        if found is None:
+            found = self._label_totals[column] = label_totals(self._rows, column)
+        return found

@@ -6,12 +6,14 @@ and never the query string; only service/query/parser.py makes one.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from service.data.fields import Kind
 from service.query.cursors import Position
+from service.query.names import AS_IS, MemberNames
 
 FilterValue = str | int | date | tuple[str | int | date, ...]
 
@@ -58,6 +60,7 @@ class QuerySpec:
     """What one endpoint accepts: its type, fields, and which parameter families."""
 
     resource_type: str
+    #: The fields `fields[resource_type]` may name: attributes, then relationships.
     attributes: tuple[str, ...]
     filterable: Mapping[str, Kind]
     sortable: tuple[str, ...]
@@ -68,6 +71,12 @@ class QuerySpec:
     dimensions: tuple[str, ...] = ()
     #: Whether `page[after]`/`page[before]` (cursor mode) are offered besides page numbers.
     cursor_pagination: bool = False
+    #: The relationships `include` may name (the family must be among `families` too).
+    includable: tuple[str, ...] = ()
+    #: The fields of the other types this endpoint's documents may hold (included or related resources).
+    other_fieldsets: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    #: How this deployment writes member names, in parameters as in documents (service/query/names.py).
+    names: MemberNames = AS_IS
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,10 @@ class Query:
     group_by: tuple[str, ...] = ()
     #: Conditions on each group's metrics (`/aggregates`), applied after grouping, like SQL's HAVING.
     group_filters: tuple[Filter, ...] = ()
+    #: The relationships to include (each once, in the order asked); None when `include` is not given.
+    include: tuple[str, ...] | None = None
+    #: Sparse fieldsets of the other types (`fields[members]`), by type.
+    other_fields: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
 
 
 def ordering(sort: tuple[SortKey, ...]) -> tuple[SortKey, ...]:

@@ -3,9 +3,11 @@
 Why: every later step (engine, pagination links, rendering) may trust a `Query`
 (service/query/model.py); a bad parameter becomes a `QueryError` naming that exact parameter
 before any data is touched. The grammar follows JSON:API 1.1 families: filter[...], sort,
-fields[...], page[...], plus our `group_by` on endpoints that aggregate. `page[...]` pages by
-number, or by cursor (the JSON:API cursor pagination profile) where the endpoint offers it:
+fields[...], page[...], include, plus our `group_by` on endpoints that aggregate. `page[...]` pages
+by number, or by cursor (the JSON:API cursor pagination profile) where the endpoint offers it:
 service/query/cursors.py reads the cursors, service/query/cursor_profile.py has the profile's errors.
+Member names are read as this deployment writes them (`spec.names`, service/query/names.py) and
+kept snake_case inside; errors name the parameter as sent and list names as a client must write them.
 """
 
 from __future__ import annotations
@@ -33,29 +35,41 @@ class Arguments(Protocol):
     def getlist(self, key: str) -> list[str]: ...
 
 
-_PARAMETER = re.compile(r"(?P<family>[a-z_]+)(?:\[(?P<first>[^\[\]]*)\])?(?:\[(?P<second>[^\[\]]*)\])?")
+_PARAMETER = re.compile(r"(?P<family>[A-Za-z_-]+)(?:\[(?P<first>[^\[\]]*)\])?(?:\[(?P<second>[^\[\]]*)\])?")
 _PAGE_NUMBER_LIMIT = 10**9
 #: A quoted item of a list: quotes doubled inside, then a comma or the end.
 _QUOTED = re.compile(r'"((?:[^"]|"")*)"(?=,|$)')
 
 
-def parse_query(args: Arguments, spec: QuerySpec, *, profile_asked: bool = False) -> Query:
+def parse_query(
+    args: Arguments, spec: QuerySpec, *, profile_asked: bool = False, scope: tuple[Filter, ...] = ()
+) -> Query:
     """Validate every parameter of `args` against `spec`; raise `QueryError` on the first bad one.
 
     `profile_asked`: the request's Accept asks for the cursor pagination profile, which makes a
-    request without `page[number]` a cursor-mode one where the endpoint offers it.
+    request without `page[number]` a cursor-mode one where the endpoint offers it. `scope`: the
+    conditions the path itself sets (`/members/Sam/expanses`), AND-ed before the query's own
+    filters, so they are part of what a cursor is made for.
     """
     cursor_mode = spec.cursor_pagination and (
         "page[after]" in args or "page[before]" in args or (profile_asked and "page[number]" not in args)
     )
-    parts = _Parts(cursor_mode=cursor_mode)
+    parts = _Parts(filters=list(scope), cursor_mode=cursor_mode)
     for name in args:
         values = args.getlist(name)
         if len(values) > 1:
             raise QueryError(name, f"{name} is given {len(values)} times; give it once.")
         family, first, second = _split_name(name, spec)
         _FAMILIES[family].read(parts, _Parameter(name, first, second, values[0]), spec)
-    return Query(tuple(parts.filters), parts.sort, parts.fields, _page(parts, spec), parts.group_by)
+    return Query(
+        tuple(parts.filters),
+        parts.sort,
+        parts.fields,
+        _page(parts, spec),
+        parts.group_by,
+        include=parts.include,
+        other_fields=parts.other_fields,
+    )
 
 
 @dataclass
@@ -65,7 +79,9 @@ class _Parts:
     filters: list[Filter] = dataclasses.field(default_factory=list)
     sort: tuple[SortKey, ...] = ()
     fields: tuple[str, ...] | None = None
+    other_fields: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
     group_by: tuple[str, ...] = ()
+    include: tuple[str, ...] | None = None
     page: dict[str, int] = dataclasses.field(default_factory=dict)
     #: The cursors given, by direction (`after`, `before`), as text.
     cursors: dict[str, str] = dataclasses.field(default_factory=dict)
@@ -93,16 +109,24 @@ class _Family:
 
 def _split_name(name: str, spec: QuerySpec) -> tuple[str, str, str | None]:
     """Check the parameter's name against the families this endpoint supports."""
-    family = name.split("[", 1)[0]
-    if family == "include":
-        raise QueryError(name, "include is not supported: expanses have no relationships.")
-    if family not in spec.families:
-        supported = ", ".join(_FAMILIES[f].syntax for f in sorted(spec.families))
+    written = name.split("[", 1)[0]
+    family = spec.names.into(written, spec.families)
+    if family is None:
+        if written == "include":  # JSON:API: an endpoint without include answers 400 to any use of it
+            raise QueryError(name, f"{name} is not supported here: nothing can be included in this document.")
+        if not spec.families:
+            raise QueryError(name, f"This path takes no query parameters; remove {name!r}.")
+        supported = ", ".join(_syntax(f, spec) for f in sorted(spec.families))
         raise QueryError(name, f"Unknown query parameter {name!r}. Supported here: {supported}.")
     match = _PARAMETER.fullmatch(name)
     if match is None or not _FAMILIES[family].well_formed(match["first"], match["second"]):
-        raise QueryError(name, f"Malformed parameter {name!r}; expected {_FAMILIES[family].syntax}.")
+        raise QueryError(name, f"Malformed parameter {name!r}; expected {_syntax(family, spec)}.")
     return family, match["first"] or "", match["second"]
+
+
+def _syntax(family: str, spec: QuerySpec) -> str:
+    """A family's syntax for an error's detail, its name as this deployment writes it."""
+    return _FAMILIES[family].syntax.replace(family, spec.names.out(family))
 
 
 def _read_filter(parts: _Parts, p: _Parameter, spec: QuerySpec) -> None:
@@ -114,7 +138,11 @@ def _read_sort(parts: _Parts, p: _Parameter, spec: QuerySpec) -> None:
 
 
 def _read_fields(parts: _Parts, p: _Parameter, spec: QuerySpec) -> None:
-    parts.fields = _parse_fields(p.name, p.first, p.value, spec)
+    names = _parse_fields(p.name, p.first, p.value, spec)
+    if p.first == spec.resource_type:
+        parts.fields = names
+    else:
+        parts.other_fields[p.first] = names
 
 
 def _read_page(parts: _Parts, p: _Parameter, spec: QuerySpec) -> None:
@@ -134,6 +162,10 @@ def _read_group_by(parts: _Parts, p: _Parameter, spec: QuerySpec) -> None:
     parts.group_by = _parse_group_by(p.name, p.value, spec)
 
 
+def _read_include(parts: _Parts, p: _Parameter, spec: QuerySpec) -> None:
+    parts.include = _parse_include(p.name, p.value, spec)
+
+
 #: Every parameter family in one table: its syntax, its well-formed names, and how it is read.
 _FAMILIES: dict[str, _Family] = {
     "filter": _Family("filter[field] or filter[field][op]", lambda first, _: bool(first), _read_filter),
@@ -145,19 +177,24 @@ _FAMILIES: dict[str, _Family] = {
         _read_page,
     ),
     "group_by": _Family("group_by", lambda first, second: first is None, _read_group_by),
+    "include": _Family("include", lambda first, second: first is None, _read_include),
 }
 
 
-def _parse_filter(name: str, field: str, operator: str | None, value: str, spec: QuerySpec) -> Filter:
-    kind = spec.filterable.get(field)
-    if kind is None:
-        raise QueryError(name, f"Cannot filter on {field!r}. Filterable fields: {', '.join(spec.filterable)}.")
-    op_name = "eq" if operator is None else operator
-    op = OPERATORS.get(op_name)
-    if op is None:
-        raise QueryError(name, f"Unknown operator {op_name!r}. Operators: {', '.join(OPERATORS)}.")
+def _parse_filter(name: str, written: str, operator: str | None, value: str, spec: QuerySpec) -> Filter:
+    names = spec.names
+    field = names.into(written, spec.filterable)
+    if field is None:
+        raise QueryError(name, f"Cannot filter on {written!r}. Filterable fields: {names.listed(spec.filterable)}.")
+    kind = spec.filterable[field]
+    op_name = "eq" if operator is None else names.into(operator, OPERATORS)
+    if op_name is None:
+        raise QueryError(name, f"Unknown operator {operator!r}. Operators: {names.listed(OPERATORS)}.")
+    op = OPERATORS[op_name]
     if not op.applies_to(kind):
-        raise QueryError(name, f"Operator {op_name!r} does not apply to {field!r}; it works on {op.kinds_text()}.")
+        raise QueryError(
+            name, f"Operator {names.out(op_name)!r} does not apply to {written!r}; it works on {op.kinds_text()}."
+        )
     if not value:
         raise QueryError(name, f"{name} needs a value.")
     if not op.takes_list:
@@ -200,39 +237,67 @@ def _parse_sort(name: str, value: str, spec: QuerySpec) -> tuple[SortKey, ...]:
     """Sort keys in order; a field named again is dropped, as it cannot change the order."""
     keys: dict[str, SortKey] = {}
     for item in value.split(","):
-        field = item.removeprefix("-")
-        if field not in spec.sortable:
+        field = spec.names.into(item.removeprefix("-"), spec.sortable)
+        if field is None:
             raise QueryError(
-                name, f"Cannot sort on {item!r}. Sort keys: {', '.join(spec.sortable)} (prefix - for descending)."
+                name,
+                f"Cannot sort on {item!r}. Sort keys: {spec.names.listed(spec.sortable)} (prefix - for descending).",
             )
         keys.setdefault(field, SortKey(field, item.startswith("-")))
     return tuple(keys.values())
 
 
 def _parse_fields(name: str, resource_type: str, value: str, spec: QuerySpec) -> tuple[str, ...]:
-    if resource_type != spec.resource_type:
-        raise QueryError(name, f"Unknown type {resource_type!r}; use fields[{spec.resource_type}].")
+    fieldsets = {spec.resource_type: spec.attributes, **spec.other_fieldsets}
+    known = fieldsets.get(resource_type)
+    if known is None:
+        use = " or ".join(f"fields[{kind}]" for kind in fieldsets)
+        raise QueryError(name, f"Unknown type {resource_type!r}; use {use}.")
     if not value:
-        return ()  # an empty fieldset: resources with no attributes (JSON:API allows it)
-    names = tuple(value.split(","))
-    for field in names:
-        if field not in spec.attributes:
+        return ()  # an empty fieldset: resources with no fields (JSON:API allows it)
+    chosen = []
+    for written in value.split(","):
+        field = spec.names.into(written, known)
+        if field is None:
             raise QueryError(
-                name, f"{field!r} is not a field of {spec.resource_type}. Fields: {', '.join(spec.attributes)}."
+                name, f"{written!r} is not a field of {resource_type}. Fields: {spec.names.listed(known)}."
             )
-    return names
+        chosen.append(field)
+    return tuple(chosen)
 
 
 def _parse_group_by(name: str, value: str, spec: QuerySpec) -> tuple[str, ...]:
-    dimensions = tuple(value.split(","))
-    for dimension in dimensions:
-        if dimension not in spec.dimensions:
+    written = value.split(",")
+    dimensions = tuple(spec.names.into(item, spec.dimensions) for item in written)
+    for item, dimension in zip(written, dimensions, strict=True):
+        if dimension is None:
             raise QueryError(
-                name, f"Cannot group by {dimension!r}. Dimensions: {', '.join(spec.dimensions)} (comma-separated)."
+                name,
+                f"Cannot group by {item!r}. Dimensions: {spec.names.listed(spec.dimensions)} (comma-separated).",
             )
         if dimensions.count(dimension) > 1:
-            raise QueryError(name, f"{dimension!r} appears twice in group_by.")
-    return dimensions
+            raise QueryError(name, f"{item!r} appears twice in {name}.")
+    return tuple(dimension for dimension in dimensions if dimension is not None)
+
+
+def _parse_include(name: str, value: str, spec: QuerySpec) -> tuple[str, ...]:
+    """Relationship paths of one name each, each kept once; empty: nothing is included (JSON:API)."""
+    if not value:
+        return ()
+    chosen: list[str] = []
+    for path in value.split(","):
+        relationship = spec.names.into(path, spec.includable)
+        if relationship is None:
+            offered = spec.names.listed(spec.includable)
+            longer = " Paths are one relationship long here." if "." in path else ""
+            raise QueryError(
+                name,
+                f"Cannot include {path!r}.{longer} {spec.resource_type} can include {offered} "
+                "(comma-separated, any of them).",
+            )
+        if relationship not in chosen:
+            chosen.append(relationship)
+    return tuple(chosen)
 
 
 def _page(parts: _Parts, spec: QuerySpec) -> Page:

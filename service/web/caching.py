@@ -83,10 +83,14 @@ class CacheState:
     memory: ResponseMemory
 
 
-def init_app(app: Flask, fingerprint: str, max_age: int, memory_mb: int) -> None:
-    """Register the 304 and memory short-cuts (after the request policy) and the headers on every 200."""
+def init_app(app: Flask, fingerprint: str, max_age: int, memory_mb: int, variant: str = "") -> None:
+    """Register the 304 and memory short-cuts (after the request policy) and the headers on every 200.
+
+    `variant`: what else changes every answer of this deployment (how member names are written).
+    """
     digest = hashlib.sha256(fingerprint.encode())
     digest.update(_this_release().encode())
+    digest.update(variant.encode())
     keep(app, CacheState(digest, f"public, max-age={max_age}", ResponseMemory(memory_mb * 1024 * 1024)))
     app.before_request(_answer_early)
     app.after_request(_cache_headers)

@@ -26,6 +26,11 @@ def _exact(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+def json_fragment(obj: Any) -> orjson.Fragment:
+    """`obj` written once as JSON, to be placed as is in any number of later documents (orjson writes it verbatim)."""
+    return orjson.Fragment(orjson.dumps(obj, option=_OPTIONS, default=_exact))
+
+
 class OrjsonProvider(JSONProvider):
     """`app.json`: the same interface as Flask's default provider, backed by orjson."""
 

@@ -15,7 +15,18 @@ import pytest
 from tests.contract.conftest import Send
 from tests.helpers.jsonapi import document, error
 
-API_PATHS = ("/", "/health", "/expanses", "/expanses/1", "/aggregates")
+API_PATHS = (
+    "/",
+    "/health",
+    "/expanses",
+    "/expanses/1",
+    "/aggregates",
+    "/members",
+    "/members/Sam",
+    "/members/Sam/expanses",
+    "/expanses/1/member",
+    "/expanses/1/relationships/member",
+)
 ALLOW = "GET, HEAD, OPTIONS"  # what 403 and 405 answers say, in this order
 JSONAPI = "application/vnd.api+json"
 WRITE = {"data": {"type": "expanses"}}
@@ -119,6 +130,8 @@ HEAD_PATHS = [
     "/expanses?sort=-amount",
     "/expanses?sort=-amount&page[size]=3",
     "/aggregates?group_by=date_month",
+    "/expanses?include=member,department,project&page[size]=3",
+    "/departments?sort=-name",
 ]
 
 
@@ -135,7 +148,8 @@ def test_head_is_get_without_a_body(send: Send, path: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/expanses", "/expanses/0", "/expanses?sort=x", "/nowhere", "/docs", "/openapi.json"]
+    "path",
+    ["/", "/expanses", "/expanses/0", "/expanses?sort=x", "/nowhere", "/docs", "/openapi.json", "/members/nobody"],
 )
 def test_every_response_carries_nosniff_and_cors(send: Send, path: str) -> None:
     reply = send("GET", path)

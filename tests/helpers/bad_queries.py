@@ -3,8 +3,10 @@
 A row is refused on each of its `paths` (every path unless it says otherwise) with a 400
 "Invalid query parameter" whose `source.parameter` is `parameter`. `words` are part of the
 detail on `words_on`, the path whose reading of the query the row is about (other paths word
-their refusal their own way: `/expanses/1` "Supported here: fields[type]", `/health` "/health
-takes no query parameters"). Expected values come from docs/api.md, never from the service.
+their refusal their own way: `/expanses/1` "Supported here: fields[type], include", `/health`
+"/health takes no query parameters"). Expected values come from docs/api.md, never from the service.
+The paths are one of each kind: the collections (`/expanses`, `/aggregates`, `/members`), one
+record, one label, a label's records, an expanse's related resource and its relationship.
 
 Run by tests/contract/test_bad_queries.py (every row, every path, in-process and over HTTP),
 and by tests/unit/test_query.py (the rows read by `/expanses`, through the parser alone).
@@ -16,9 +18,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 EXPANSES, RECORD, AGGREGATES = "/expanses", "/expanses/1", "/aggregates"
+MEMBERS, MEMBER, RELATED = "/members", "/members/Sam", "/members/Sam/expanses"
+RELATED_MEMBER, LINKAGE = "/expanses/1/member", "/expanses/1/relationships/member"
 #: Paths that read no query parameters: any parameter is a 400 naming it.
 PLAIN = ("/", "/health", "/openapi.json", "/openapi.yaml", "/docs", "/docs/", "/docs/swagger-ui.css")
-EVERY_PATH = (EXPANSES, RECORD, AGGREGATES, *PLAIN)
+EVERY_PATH = (EXPANSES, RECORD, AGGREGATES, MEMBERS, MEMBER, RELATED, RELATED_MEMBER, LINKAGE, *PLAIN)
+#: Where `include` and `fields[members]` are read: the expanses' documents.
+INCLUDING = (EXPANSES, RECORD, RELATED)
+#: Where members are rendered, so `fields[members]` applies.
+MEMBERS_SHOWN = (*INCLUDING, MEMBERS, MEMBER, RELATED_MEMBER)
 
 
 def but(*fine: str) -> tuple[str, ...]:
@@ -43,7 +51,16 @@ BAD_QUERIES = [
     BadQuery("Filter=1", "Filter", "Unknown query parameter"),
     BadQuery("by=departments", "by", "Unknown query parameter"),
     BadQuery("group_by=departments", "group_by", "Unknown query parameter", paths=but(AGGREGATES)),
-    BadQuery("include=anything", "include", "not supported"),
+    # include: one relationship name per path, on the expanses' documents only.
+    BadQuery("include=anything", "include", "Cannot include 'anything'"),
+    BadQuery("include=expanses", "include", "can include department, project, member"),
+    BadQuery("include=member.expanses", "include", "one relationship long"),
+    BadQuery("include=member.member", "include", "one relationship long"),
+    BadQuery("include=member,", "include", "Cannot include ''"),
+    BadQuery("include=Member", "include", "Cannot include 'Member'"),
+    BadQuery("include[member]=1", "include[member]", "Malformed"),
+    BadQuery("include=member", "include", "not supported here", paths=but(*INCLUDING), words_on=AGGREGATES),
+    BadQuery("include=", "include", "not supported here", paths=but(*INCLUDING), words_on=MEMBERS),
     BadQuery('filter=[{"name":"amount","op":"gte","val":1}]', "filter", "expected filter[field]"),
     BadQuery("filter[]=x", "filter[]", "expected filter[field]"),
     BadQuery("filter[amount][gte][x]=1", "filter[amount][gte][x]", "Malformed"),
@@ -58,7 +75,10 @@ BAD_QUERIES = [
     BadQuery("filter[median][gte]=1", "filter[median][gte]"),
     BadQuery("filter[total][gte]=50000", "filter[total][gte]", paths=but(AGGREGATES)),  # metrics: /aggregates only
     BadQuery("filter[count]=3", "filter[count]", paths=but(AGGREGATES)),
-    BadQuery("filter[amount]=4", "filter[amount]", paths=but(EXPANSES, AGGREGATES)),  # not on one record
+    BadQuery("filter[amount]=4", "filter[amount]", paths=but(EXPANSES, AGGREGATES, RELATED)),  # not on one record
+    BadQuery("filter[name]=Sam", "filter[name]", "Cannot filter on 'name'", paths=but(MEMBERS)),
+    BadQuery("filter[name][gte]=", "filter[name][gte]", "needs a value", words_on=MEMBERS),
+    BadQuery("filter[totals]=1", "filter[totals]", "Cannot filter on 'totals'", words_on=MEMBERS),
     BadQuery("filter[amount][like]=1", "filter[amount][like]", "Unknown operator 'like'"),
     BadQuery("filter[total][like]=1", "filter[total][like]"),
     BadQuery("filter[amount][contains]=4", "filter[amount][contains]", "text fields only"),
@@ -97,7 +117,10 @@ BAD_QUERIES = [
     BadQuery("sort=", "sort", "Cannot sort on ''"),
     BadQuery("sort=amount,,date", "sort", "Cannot sort on ''"),
     BadQuery("sort=amount&sort=date", "sort", "2 times"),
-    BadQuery("sort=amount", "sort", paths=but(EXPANSES)),  # /aggregates sorts on what it groups by
+    BadQuery("sort=amount", "sort", paths=but(EXPANSES, RELATED)),  # /aggregates sorts on what it groups by
+    BadQuery("sort=name", "sort", paths=but(MEMBERS)),
+    BadQuery("sort=-totals", "sort", "Cannot sort on '-totals'", words_on=MEMBERS),
+    BadQuery("sort=member", "sort", "Cannot sort on 'member'"),
     BadQuery(
         "group_by=departments&sort=member_name",
         "sort",
@@ -110,7 +133,13 @@ BAD_QUERIES = [
     BadQuery("fields[expanses]=nope", "fields[expanses]", "not a field of expanses"),
     BadQuery("fields[expanses]=amount,", "fields[expanses]", "not a field of expanses"),
     BadQuery("fields[expanses]=id", "fields[expanses]", "not a field of expanses"),
-    BadQuery("fields[expanses]=amount", "fields[expanses]", paths=but(EXPANSES, RECORD)),
+    BadQuery("fields[expanses]=amount", "fields[expanses]", paths=but(*INCLUDING)),
+    BadQuery("fields[expanses]=member.name", "fields[expanses]", "not a field of expanses"),
+    BadQuery("fields[expanses]=expanses", "fields[expanses]", "not a field of expanses"),
+    BadQuery("fields[members]=nope", "fields[members]", "not a field of members"),
+    BadQuery("fields[members]=member_name", "fields[members]", "not a field of members"),
+    BadQuery("fields[members]=name", "fields[members]", paths=but(*MEMBERS_SHOWN)),
+    BadQuery("fields[departments]=totals", "fields[departments]", paths=but(*INCLUDING)),
     BadQuery("fields[aggregates]=nope", "fields[aggregates]"),
     BadQuery("fields[people]=name", "fields[people]", "Unknown type 'people'"),
     # Pages.
@@ -122,7 +151,9 @@ BAD_QUERIES = [
     BadQuery("page[size]=1001", "page[size]", "from 1 to 1000"),
     BadQuery("page[size]=-5", "page[size]"),
     BadQuery("page[size]=%D9%A3", "page[size]", "from 1 to 1000"),  # an Arabic-Indic three
-    BadQuery("page[size]=2", "page[size]", paths=but(EXPANSES, AGGREGATES)),  # not on one record
+    BadQuery("page[size]=2", "page[size]", paths=but(EXPANSES, AGGREGATES, MEMBERS, RELATED)),  # not on one record
+    BadQuery("page[after]=x", "page[after]", "not a cursor this API gave", words_on=RELATED),
+    BadQuery("page[before]=WyJ4Il0", "page[before]", "made for another sort", words_on=RELATED),
     # Groups.
     BadQuery("group_by=amount", "group_by", "Cannot group by 'amount'", words_on=AGGREGATES),
     BadQuery("group_by=foo", "group_by"),

@@ -235,3 +235,28 @@ def test_the_attachment_says_what_was_exported(client: FlaskClient) -> None:
         "/expanses.ndjson?filter[member_name]=Sam": 'attachment; filename="expanses-filtered.ndjson"',
         "/aggregates.csv?group_by=member_name": 'attachment; filename="aggregates-by-member_name-currency.csv"',
     }
+
+
+def test_a_label_s_records_export_as_the_scoped_collection(client: FlaskClient, rows: list[Row]) -> None:
+    """`/members/{id}/expanses` exports like `/expanses` with that member's filter, by suffix or Accept."""
+    member = rows[0].member_name
+    expected = [served(row) for row in served_order([r for r in rows if r.member_name == member], [("amount", True)])]
+    by_suffix = client.get(f"/members/{member}/expanses.csv?sort=-amount").get_data()  # read: it frees the slot
+    by_accept = client.get(f"/members/{member}/expanses?sort=-amount", headers={"Accept": "text/csv"}).get_data()
+    assert csv_rows(by_suffix) == expected == csv_rows(by_accept)
+    lines = client.get(f"/members/{member}/expanses.ndjson").get_data().splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [str(row.id) for row in rows if row.member_name == member]
+    error(client.get("/members/Nobody-at-all/expanses.csv"), 404)
+
+
+def test_include_is_refused_on_an_export(client: FlaskClient) -> None:
+    error(client.get("/expanses.csv?include=member"), 400, "include")
+
+
+def test_a_dasherizing_deployment_spells_the_columns_its_way() -> None:
+    client = create_app(Settings(csv_path=SAMPLE_CSV, member_names="dasherize")).test_client()
+    header = client.get("/expanses.csv?fields[expanses]=project-name,member-name&csv-bom=true").get_data()
+    assert header.startswith(b"\xef\xbb\xbfid,project-name,member-name\r\n")
+    first = json.loads(client.get("/aggregates.ndjson?group-by=member-name").get_data().splitlines()[0])
+    assert list(first) == ["member-name", "currency", "total", "count", "average", "min", "max"]
+    error(client.get("/expanses.csv?csv_bom=true"), 400, "csv_bom")

@@ -56,3 +56,11 @@ def test_broken_quoting_is_a_400_naming_the_parameter(client: FlaskClient, value
         400,
         parameter="filter[project_name][in]",
     )
+
+
+@pytest.mark.parametrize("chosen", [["Alpha, Inc"], ['Bob "B" Co', ","], PROJECTS])
+def test_the_project_resources_read_quoted_lists_alike(client: FlaskClient, chosen: list[str]) -> None:
+    value = quote(",".join(quoted(label) for label in chosen), safe="")
+    for operator, expected in (("in", set(chosen)), ("nin", set(PROJECTS) - set(chosen))):
+        body = document(client.get(f"/projects?filter[name][{operator}]={value}&page[size]=100"))
+        assert [resource["id"] for resource in body["data"]] == sorted(expected)

@@ -59,3 +59,22 @@ def test_a_request_id_from_a_client_is_replaced_but_one_from_a_trusted_proxy_is_
         assert trusted.get("/expanses/1", headers={"X-Request-Id": bad}).headers["X-Request-Id"] != bad
     refused = trusted.get("/expanses?sort=nope", headers=chosen)
     assert refused.status_code == 400 and refused.headers["X-Request-Id"] == "proxy-id-123"
+
+
+def test_paths_with_labels_are_counted_by_their_route_not_by_label(sample_client: FlaskClient) -> None:
+    """A label is part of the path, so the route (not the path) names the series: one per route, whatever the label."""
+    before = samples(sample_client.get("/metrics").get_data(as_text=True))
+    for path in ("/members/Sam", "/members/Ann", "/members/R%26D%2FOps", "/members/Sam/expanses", "/expanses/2/member"):
+        sample_client.get(path)
+    after = samples(sample_client.get("/metrics").get_data(as_text=True))
+    ok = "expanses_requests_total"
+
+    def counted(route: str, status: str) -> float:
+        return value(after, ok, route=route, method="GET", status=status) - value(
+            before, ok, route=route, method="GET", status=status
+        )
+
+    assert counted("/members/<id>", "200") == 2 and counted("/members/<id>", "404") == 1
+    assert counted("/members/<id>/expanses", "200") == 1
+    assert counted("/expanses/<id>/member", "200") == 1
+    assert not any("Sam" in str(labels) or "R&D" in str(labels) for _, labels in after)

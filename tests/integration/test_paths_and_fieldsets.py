@@ -15,6 +15,11 @@ PATHS = [
     "/expanses/3",
     "/aggregates?group_by=departments",
     "/openapi.json",
+    "/members",
+    "/members/Sam",
+    "/members/Sam/expanses?include=member&page[size]=3",
+    "/expanses/3/member",
+    "/expanses/3/relationships/member",
 ]
 
 
@@ -29,7 +34,7 @@ def test_a_trailing_slash_gets_the_same_answer(sample_client: FlaskClient, path:
     assert slashed.get_json() == plain.get_json()
 
 
-@pytest.mark.parametrize("path", ["/expanses//", "/expanses/3//", "/nowhere/"])
+@pytest.mark.parametrize("path", ["/expanses//", "/expanses/3//", "/nowhere/", "/members/Sam//", "/members//Sam"])
 def test_only_one_trailing_slash_is_forgiven(sample_client: FlaskClient, path: str) -> None:
     assert sample_client.get(path).status_code == 404
 
@@ -40,6 +45,8 @@ def test_only_one_trailing_slash_is_forgiven(sample_client: FlaskClient, path: s
         ("/expanses?fields[expanses]=&page[size]=3", "expanses"),
         ("/expanses/3?fields[expanses]=", "expanses"),
         ("/aggregates?group_by=member_name&fields[aggregates]=", "aggregates"),
+        ("/members?fields[members]=", "members"),
+        ("/expanses/3?fields[expanses]=&include=member&fields[members]=", "expanses"),
     ],
 )
 def test_an_empty_sparse_fieldset_gives_resources_without_attributes(
@@ -50,6 +57,7 @@ def test_an_empty_sparse_fieldset_gives_resources_without_attributes(
     resources = body["data"] if isinstance(body["data"], list) else [body["data"]]
     complete = full["data"] if isinstance(full["data"], list) else [full["data"]]
     assert resources and all(resource["attributes"] == {} for resource in resources)
+    assert all("relationships" not in resource for resource in resources + body.get("included", []))
     assert [(r["type"], r["id"], r.get("links")) for r in resources] == [
         (r["type"], r["id"], r.get("links")) for r in complete
     ]

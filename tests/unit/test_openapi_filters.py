@@ -13,12 +13,18 @@ from typing import Any
 import pytest
 import yaml
 
+from service.api.dimension_types import DIMENSION_TYPES
 from service.data.fields import QUERYABLE, Kind
 from service.engine.metrics import METRIC_KINDS
 from service.query.operators import OPERATORS
 
 SPEC: dict[str, Any] = yaml.safe_load((Path(__file__).resolve().parents[2] / "openapi.yaml").read_text("utf-8"))
-FILTERABLE: dict[str, dict[str, Kind]] = {"/expanses": QUERYABLE, "/aggregates": {**QUERYABLE, **METRIC_KINDS}}
+FILTERABLE: dict[str, dict[str, Kind]] = {
+    "/expanses": QUERYABLE,
+    "/aggregates": {**QUERYABLE, **METRIC_KINDS},
+    **{f"/{kind.type}": {"name": Kind.TEXT} for kind in DIMENSION_TYPES},
+    **{f"/{kind.type}/{{id}}/expanses": QUERYABLE for kind in DIMENSION_TYPES},
+}
 _FILTER = re.compile(r"filter\[(?P<field>\w+)\](?:\[(?P<op>\w+)\])?")
 
 

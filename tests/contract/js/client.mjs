@@ -28,4 +28,16 @@ try {
   error = { status: failure.response?.status, errors: failure.errors }
 }
 
-console.log(JSON.stringify({ firstPage: list.data, count: list.meta.count, walked, pages, one: one.data, error }))
+// A compound document: the member of the first record, resolved through its relationship, with its totals;
+// then that member's records, from the link the server gave, walked by links.next.
+const withMember = await api.get('expanses', { params: { include: 'member' } })
+const member = withMember.data[0].member.data
+let related = await api.request({ url: member.expanses.links.related })
+const memberWalk = related.data.map(record => record.id)
+while (related.links.next) {
+  related = await api.request({ url: related.links.next })
+  memberWalk.push(...related.data.map(record => record.id))
+}
+const included = { member: { type: member.type, id: member.id, totals: member.totals }, memberWalk }
+
+console.log(JSON.stringify({ firstPage: list.data, count: list.meta.count, walked, pages, one: one.data, error, included }))

@@ -6,7 +6,14 @@ import { writeFileSync } from 'node:fs'
 import JsonApi from 'devour-client'
 
 const api = new JsonApi({ apiUrl: process.argv[2] })
-api.define('expanse', { departments: '', project_name: '', amount: 0, currency: '', date: '', member_name: '' })
+const toOne = type => ({ jsonApi: 'hasOne', type })
+for (const dimension of ['department', 'project', 'member']) {
+  api.define(dimension, { name: '', totals: [], expanses: { jsonApi: 'hasMany', type: 'expanses' } })
+}
+api.define('expanse', {
+  departments: '', project_name: '', amount: 0, currency: '', date: '', member_name: '',
+  department: toOne('departments'), project: toOne('projects'), member: toOne('members')
+})
 
 const list = await api.findAll('expanse', {
   filter: { member_name: 'Sam', amount: { gte: '1400' } }, sort: '-amount', page: { size: 5 }
@@ -30,7 +37,19 @@ try {
   error = failure
 }
 
+// A compound document: the member of the first record, resolved through its relationship, with its totals;
+// then that member's records (devour builds /members/{id}/expanses itself), walked by links.next.
+const withMember = await api.findAll('expanse', { include: 'member' })
+const member = withMember.data[0].member
+let related = await api.one('member', member.id).all('expanse').get()
+const memberWalk = related.data.map(record => record.id)
+while (related.links.next) {
+  related = await api.request(related.links.next)
+  memberWalk.push(...related.data.map(record => record.id))
+}
+const included = { member: { type: member.type, id: member.id, totals: member.totals }, memberWalk }
+
 const plain = record => Object.fromEntries(Object.entries(record).filter(([key]) => !key.startsWith('_')))
 writeFileSync(process.argv[3], JSON.stringify({
-  firstPage: list.data.map(plain), count: list.meta.count, walked, pages, one: plain(one.data), error
+  firstPage: list.data.map(plain), count: list.meta.count, walked, pages, one: plain(one.data), error, included
 }))
