@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from service.config import Settings
-from service.data.fields import ATTRIBUTES, DIMENSIONS, QUERYABLE, RESOURCE_TYPE
+from service.data.fields import ATTRIBUTES, DIMENSIONS, FILTERABLE, QUERYABLE, RESOURCE_TYPE
 from service.engine.metrics import METRIC_KINDS, METRICS
 from service.query.model import QuerySpec
 
@@ -19,11 +19,11 @@ AGGREGATE_ATTRIBUTES = (*DIMENSIONS, "currency", *METRICS)
 
 
 def list_spec(settings: Settings) -> QuerySpec:
-    """What `/expanses` accepts: every family, pages by number or by cursor."""
+    """What `/expanses` accepts: every family, pages by number or by cursor; filters on the date buckets too."""
     return QuerySpec(
         resource_type=RESOURCE_TYPE,
         attributes=tuple(ATTRIBUTES),
-        filterable=QUERYABLE,
+        filterable=FILTERABLE,
         sortable=tuple(QUERYABLE),
         families=frozenset({"filter", "sort", "fields", "page"}),
         default_page_size=settings.default_page_size,
@@ -43,7 +43,7 @@ def aggregate_spec(settings: Settings) -> QuerySpec:
         list_spec(settings),
         resource_type=AGGREGATES_TYPE,
         attributes=AGGREGATE_ATTRIBUTES,
-        filterable={**QUERYABLE, **METRIC_KINDS},
+        filterable={**FILTERABLE, **METRIC_KINDS},
         sortable=AGGREGATE_ATTRIBUTES,
         families=frozenset({"filter", "sort", "fields", "page", "group_by"}),
         dimensions=DIMENSIONS,

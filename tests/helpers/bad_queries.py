@@ -79,6 +79,20 @@ BAD_QUERIES = [
     BadQuery("filter[date][lt]=2021-02-30", "filter[date][lt]", "not a date"),
     BadQuery("filter[date]=2/1/2021", "filter[date]", "not a date"),
     BadQuery("filter[date]=20210201", "filter[date]", "not a date"),
+    BadQuery("filter[date_month]=2021-3", "filter[date_month]", "'2021-3' is not a month; use YYYY-MM, like 2021-03."),
+    BadQuery("filter[date_month]=March", "filter[date_month]", "use YYYY-MM"),
+    BadQuery("filter[date_month][in]=2021-03,2021-3", "filter[date_month][in]", "'2021-3' is not a month"),
+    BadQuery("filter[date_quarter]=2021-Q5", "filter[date_quarter]", "use YYYY-Qn (n from 1 to 4), like 2021-Q1."),
+    BadQuery("filter[date_week][gte]=2021-W7", "filter[date_week][gte]", "use YYYY-Www (ISO week 01 to 53)"),
+    BadQuery("filter[date_year]=21", "filter[date_year]", "'21' is not a year; use YYYY, like 2021."),
+    BadQuery("filter[date_year][nin]=2021,", "filter[date_year][nin]", "empty item"),
+    BadQuery("filter[date_month][contains]=03", "filter[date_month][contains]", "text fields only"),
+    BadQuery("filter[date_week][starts_with]=2021", "filter[date_week][starts_with]", "text fields only"),
+    BadQuery("filter[date_year][ieq]=2021", "filter[date_year][ieq]", "text fields only"),
+    BadQuery("filter[amount][ieq]=4", "filter[amount][ieq]", "text fields only"),
+    BadQuery("filter[total][ieq]=4", "filter[total][ieq]"),
+    BadQuery("filter[member_name][ieq]=", "filter[member_name][ieq]", "needs a value"),
+    BadQuery("filter[date_day]=2021-03-01", "filter[date_day]", "Cannot filter on 'date_day'"),
     BadQuery("filter[id]=x", "filter[id]"),
     BadQuery("filter[id]=0", "filter[id]", "not an id"),
     BadQuery("filter[id]=01", "filter[id]", "not an id"),
@@ -98,6 +112,7 @@ BAD_QUERIES = [
     BadQuery("sort=amount,,date", "sort", "Cannot sort on ''"),
     BadQuery("sort=amount&sort=date", "sort", "2 times"),
     BadQuery("sort=amount", "sort", paths=but(EXPANSES)),  # /aggregates sorts on what it groups by
+    BadQuery("sort=-date_month", "sort", "Cannot sort on '-date_month'"),  # /expanses: sort by date
     BadQuery(
         "group_by=departments&sort=member_name",
         "sort",
