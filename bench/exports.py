@@ -12,9 +12,9 @@ same rows, and by whether exports leave ordinary requests their workers (docs/de
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -23,10 +23,17 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 import servers
 from compare import BENCH_BIN, OURS_ENV, WORKDIR, _sqlite_copy, generated_csv
 
+#: Polars alone (the service's venv) writing rows it holds in memory: read the export, time `write_csv`.
+POLARS_WRITE = """
+import sys, time, polars as pl
+frame = pl.read_csv(sys.argv[1], schema_overrides={"amount": pl.String})
+began = time.monotonic()
+frame.write_csv(sys.argv[1] + ".again")
+print(time.monotonic() - began)
+"""
 #: The large export raced against Polars: a filter and a two-key sort.
 BIG_QUERY = "/expanses.csv?filter%5Bamount%5D%5Bgte%5D=2000&sort=member_name,-amount"
 
@@ -80,15 +87,22 @@ def big_export(rows: int) -> dict[str, Any]:
     try:
         fetch(ours.base_url + "/expanses.csv?fields%5Bexpanses%5D=amount&filter%5Bamount%5D%5Bgte%5D=9999")
         runs = [fetch(ours.base_url + BIG_QUERY, sample=ours) for _ in range(2)]
+        exported = WORKDIR / "export.csv"
         with urllib.request.urlopen(ours.base_url + BIG_QUERY, timeout=600) as answer:
-            exported = pl.read_csv(io.BytesIO(answer.read()), schema_overrides={"amount": pl.String})
+            exported.write_bytes(answer.read())
         pages = pages_while_exporting(ours)
     finally:
         ours.stop()
-    began = time.monotonic()
-    exported.write_csv(WORKDIR / "polars-write.csv")
-    polars_s = time.monotonic() - began
-    (WORKDIR / "polars-write.csv").unlink()
+    polars_s = float(
+        subprocess.run(
+            [str(servers.PROJECT_BIN / "python"), "-c", POLARS_WRITE, str(exported)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    exported.unlink()
+    Path(f"{exported}.again").unlink()
     best = min(runs, key=lambda run: run["total_s"])
     return {
         "rows": rows,

@@ -32,21 +32,24 @@ def batches(
     """The matching rows in `sort` order, each batch with `id` and the attributes `names` (in that order):
     text as text, dates as dates, money as integer cents (columns named after the attribute)."""
     keys, descending = served_order(sort)
+    columns = ["id", *(COLUMN_OF[name] for name in names)]
     if keys[0] == "id":
-        ordered = _in_id_order(rows, filters, descending[0])
+        ordered = _in_id_order(rows, filters, descending[0], columns)
     else:
-        ordered = indexed.walk(rows, filters, keys, descending, BATCH_ROWS)
+        ordered = indexed.walk(rows, filters, keys, descending, columns, BATCH_ROWS)
     labels = {name: pl.Series(name, rows.labels[name].array) for name in names if ATTRIBUTES[name] is Kind.TEXT}
     for part in ordered:
         yield _served(part, names, labels)
 
 
-def _in_id_order(rows: StoredRows, filters: Sequence[Filter], descending: bool) -> Iterator[pl.DataFrame]:
+def _in_id_order(
+    rows: StoredRows, filters: Sequence[Filter], descending: bool, columns: list[str]
+) -> Iterator[pl.DataFrame]:
     predicates = [predicate(rows, condition) for condition in filters]
     starts = range(0, len(rows), BATCH_ROWS)
     for start in reversed(starts) if descending else starts:
         part = rows.frame.slice(start, BATCH_ROWS)
-        part = part.filter(predicates) if predicates else part
+        part = (part.filter(predicates) if predicates else part).select(columns)
         if part.height:
             yield part.reverse() if descending else part
 

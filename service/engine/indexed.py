@@ -22,6 +22,7 @@ import polars as pl
 from service.data.snapshot import COLUMN_OF, INDEXED
 from service.engine import thresholds
 from service.engine.filters import passing_codes, predicate
+from service.engine.packed_order import packed_order
 from service.engine.stored import StoredRows
 from service.query.model import Filter
 
@@ -69,19 +70,28 @@ def first_rows(
 
 
 def walk(
-    rows: StoredRows, filters: Sequence[Filter], keys: list[str], descending: list[bool], batch: int
+    rows: StoredRows,
+    filters: Sequence[Filter],
+    keys: list[str],
+    descending: list[bool],
+    columns: Sequence[str],
+    batch: int,
 ) -> Iterator[pl.DataFrame]:
-    """Every matching row (all its columns) in the order (keys, descending), in sorted batches of
+    """Every matching row (`columns` of it) in the order (keys, descending), in sorted batches of
     about `batch` rows: an export's order without sorting the file (a run of one value longer than
-    `batch` comes as one batch)."""
+    `batch` comes as one batch, sorted by one packed number where the keys fit in one)."""
     column = keys[0]
     ordered = _Ordered(rows.values[column], rows.indexes[column])
     (low, high), _ = _narrowed(rows, ordered, column, filters)
     predicates = [predicate(rows, condition) for condition in filters]
+    read = list(dict.fromkeys([*columns, *_columns(keys, filters)]))
+    packed = packed_order(rows.ranges, keys, descending)
     for start, stop in _runs(ordered, low, high, descending[0], most=batch):
-        part = _read(rows, column, start, stop, rows.frame.columns, predicates)
-        if part.height:
-            yield part.sort(keys, descending=descending)
+        part = _read(rows, column, start, stop, read, predicates)
+        if not part.height:
+            continue
+        ordered_part = part.sort(packed) if packed is not None else part.sort(keys, descending=descending)
+        yield ordered_part.select(columns)
 
 
 def _runs(ordered: _Ordered, low: int, high: int, descending: bool, most: int | None) -> Iterator[tuple[int, int]]:
