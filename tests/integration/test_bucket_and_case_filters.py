@@ -137,5 +137,5 @@ def test_ieq_keeps_every_label_equal_ignoring_case(
 ) -> None:
     client = client_for(CASES)
     assert ids_of(client, query) == (len(expected), expected)
-    totals: dict[str, Any] = fetch(client, f"{query}")["meta"]["grand_totals"]
+    totals: list[dict[str, Any]] = fetch(client, query)["meta"]["grand_totals"]
     assert sum(t["count"] for t in totals) == len(expected)
