@@ -17,7 +17,7 @@ from service.api.dimension_types import (
 )
 from service.api.exports import BOM_PARAMETER
 from service.config import Settings
-from service.data.fields import ATTRIBUTES, DIMENSIONS, QUERYABLE, RESOURCE_TYPE, Kind
+from service.data.fields import ATTRIBUTES, DIMENSIONS, FILTERABLE, QUERYABLE, RESOURCE_TYPE, Kind
 from service.engine.metrics import METRIC_KINDS, METRICS
 from service.query.model import QuerySpec
 from service.query.names import MemberNames
@@ -39,11 +39,12 @@ def member_names(settings: Settings) -> MemberNames:
 
 def list_spec(settings: Settings) -> QuerySpec:
     """What `/expanses` and each related collection (`/members/{id}/expanses`) accept: every family,
-    pages by number or by cursor, `include` of any of the expanses' relationships."""
+    pages by number or by cursor, `include` of any of the expanses' relationships; filters on the
+    date buckets too."""
     return QuerySpec(
         resource_type=RESOURCE_TYPE,
         attributes=(*ATTRIBUTES, *EXPANSE_RELATIONSHIPS),
-        filterable=QUERYABLE,
+        filterable=FILTERABLE,
         sortable=tuple(QUERYABLE),
         families=frozenset({"filter", "sort", "fields", "page", "include"}),
         default_page_size=settings.default_page_size,
@@ -66,7 +67,7 @@ def aggregate_spec(settings: Settings) -> QuerySpec:
         list_spec(settings),
         resource_type=AGGREGATES_TYPE,
         attributes=AGGREGATE_ATTRIBUTES,
-        filterable={**QUERYABLE, **METRIC_KINDS},
+        filterable={**FILTERABLE, **METRIC_KINDS},
         sortable=AGGREGATE_ATTRIBUTES,
         families=frozenset({"filter", "sort", "fields", "page", "group_by"}),
         dimensions=DIMENSIONS,

@@ -19,6 +19,12 @@ class Kind(Enum):
     DATE = "date"
     ID = "id"
     COUNT = "count"
+    #: The date buckets: labels of a day's ISO week, month, quarter and year, compared as text (they sort
+    #: chronologically); service/query/values.py holds the form of each.
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
 
 
 RESOURCE_TYPE = "expanses"
@@ -36,6 +42,18 @@ ATTRIBUTES: dict[str, Kind] = {
 #: Everything a client may filter or sort on: the attributes plus the id.
 QUERYABLE: dict[str, Kind] = {"id": Kind.ID, **ATTRIBUTES}
 
+#: Each record's day as a bucket: ISO week (`2021-W07`), month, quarter and year (service/data/snapshot.py
+#: stores them coded); records can be filtered and grouped by them, not sorted (the date sorts them).
+DATE_BUCKET_KINDS: dict[str, Kind] = {
+    "date_week": Kind.WEEK,
+    "date_month": Kind.MONTH,
+    "date_quarter": Kind.QUARTER,
+    "date_year": Kind.YEAR,
+}
+
+#: Everything a client may filter records on: what it may sort on, and the date buckets.
+FILTERABLE: dict[str, Kind] = {**QUERYABLE, **DATE_BUCKET_KINDS}
+
 #: The attribute no CSV column holds: each amount's currency, read from its sign (service/data/cells.py).
 CURRENCY = "currency"
 
@@ -51,8 +69,5 @@ DIMENSIONS = (
     "project_name",
     "member_name",
     "date",
-    "date_week",
-    "date_month",
-    "date_quarter",
-    "date_year",
+    *DATE_BUCKET_KINDS,
 )

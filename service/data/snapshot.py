@@ -30,7 +30,7 @@ import polars as pl
 import pyarrow as pa
 
 from service.data.csv_source import ExpenseColumns
-from service.data.fields import ATTRIBUTES, QUERYABLE, Kind
+from service.data.fields import ATTRIBUTES, DATE_BUCKET_KINDS, FILTERABLE, Kind
 from service.data.labels import Labels
 
 #: Changes whenever the layout or its meaning changes, so an older snapshot is never read.
@@ -40,7 +40,7 @@ FORMAT = "expanses-snapshot-5"
 TEXT_FIELDS = tuple(name for name, kind in ATTRIBUTES.items() if kind is Kind.TEXT)
 
 #: The stored column behind each field a query may name (money is held as exact integer cents).
-COLUMN_OF = {name: "cents" if kind is Kind.MONEY else name for name, kind in QUERYABLE.items()}
+COLUMN_OF = {name: "cents" if kind is Kind.MONEY else name for name, kind in FILTERABLE.items()}
 
 
 def index_name(column: str) -> str:
@@ -48,13 +48,17 @@ def index_name(column: str) -> str:
     return f"order_{column}"
 
 
-#: Labels of the date buckets `/aggregates` groups by; they sort chronologically as text.
-DATE_BUCKETS: dict[str, pl.Expr] = {
-    "date_week": pl.col("date").dt.strftime("%G-W%V"),  # ISO 8601 week and its year: 2021-W07
-    "date_month": pl.col("date").dt.strftime("%Y-%m"),
-    "date_quarter": pl.format("{}-Q{}", pl.col("date").dt.strftime("%Y"), pl.col("date").dt.quarter()),
-    "date_year": pl.col("date").dt.strftime("%Y"),  # four digits, so years before 1000 sort too
+#: The label of each kind of date bucket; they sort chronologically as text (service/query/values.py checks
+#: a filter's value has the same form).
+_BUCKET_LABELS: dict[Kind, pl.Expr] = {
+    Kind.WEEK: pl.col("date").dt.strftime("%G-W%V"),  # ISO 8601 week and its year: 2021-W07
+    Kind.MONTH: pl.col("date").dt.strftime("%Y-%m"),
+    Kind.QUARTER: pl.format("{}-Q{}", pl.col("date").dt.strftime("%Y"), pl.col("date").dt.quarter()),
+    Kind.YEAR: pl.col("date").dt.strftime("%Y"),  # four digits, so years before 1000 sort too
 }
+
+#: Labels of the date buckets `/aggregates` groups by and filters select on (service/data/fields.py names them).
+DATE_BUCKETS: dict[str, pl.Expr] = {name: _BUCKET_LABELS[kind] for name, kind in DATE_BUCKET_KINDS.items()}
 
 #: Every column stored as a code: its value is the code-th of its sorted labels.
 CODED = (*TEXT_FIELDS, *DATE_BUCKETS)

@@ -2,10 +2,12 @@
 
 Why: a text column is stored as codes into its sorted labels (service/data/labels.py), and a
 file may hold millions of distinct labels. Equality, lists and ranges are binary searches
-(sorted labels make `> v` a range of codes, and `starts with p` too); only `contains` reads
-every label, in one vectorised pass over the mapped array (pyarrow.compute). The answer is a
-few codes, a span of codes, or a mask over all of them, any of it negated; the engine turns it
-into one Polars expression or one test of a code (service/engine/filters.py).
+(sorted labels make `> v` a range of codes, and `starts with p` too); only the conditions that
+ignore case (`contains`, `ieq`) read every label, in one vectorised pass over the mapped array
+(pyarrow.compute). The answer is a few codes, a span of codes, or a mask over all of them, any
+of it negated; the engine turns it into one Polars expression or one test of a code
+(service/engine/filters.py). The date buckets are coded columns too, so their filters are
+decided here the same way.
 """
 
 from __future__ import annotations
@@ -67,9 +69,17 @@ def starting_with(labels: Labels, prefix: str) -> Codes:
 
 def containing(labels: Labels, needle: str) -> Codes:
     """Case-insensitively: both sides lower-cased by Unicode's simple mapping (pyarrow's `utf8_lower`)."""
-    lowered = pc.utf8_lower(labels.array)
-    lowered_needle = pc.utf8_lower(pa.scalar(needle, pa.large_string())).as_py()
-    return Codes(mask=pc.match_substring(lowered, pattern=lowered_needle))
+    return Codes(mask=pc.match_substring(pc.utf8_lower(labels.array), pattern=lowered(needle)))
+
+
+def equal_ignoring_case(labels: Labels, value: str) -> Codes:
+    """Labels equal to `value` once both are lower-cased as `containing` lower-cases them."""
+    return Codes(mask=pc.equal(pc.utf8_lower(labels.array), lowered(value)))
+
+
+def lowered(text: str) -> str:
+    """`text` lower-cased by Unicode's simple mapping, as pyarrow lower-cases labels (not Python's `str.lower`)."""
+    return str(pc.utf8_lower(pa.scalar(text, pa.large_string())).as_py())
 
 
 #: How each operator finds its codes among sorted labels (service/query/operators.py names one per operator).

@@ -78,6 +78,13 @@ OPERATORS: dict[str, Operator] = {
         text.starting_with,
         kinds=_TEXT,
     ),
+    "ieq": Operator(
+        "equals, ignoring case,",
+        lambda column, value: column.cast(pl.String).str.to_lowercase() == value.lower(),
+        lambda value, other: value.lower() == other.lower(),
+        text.equal_ignoring_case,
+        kinds=_TEXT,
+    ),
     "contains": Operator(
         "contains, case-insensitively",
         lambda column, needle: column.cast(pl.String).str.to_lowercase().str.contains(needle.lower(), literal=True),

@@ -27,6 +27,8 @@ KEYS: dict[str, Callable[[Row], str]] = {
     "date": lambda r: r.date.isoformat(),
     "date_week": lambda r: "{:04d}-W{:02d}".format(*r.date.isocalendar()[:2]),  # ISO year and week
     "date_month": lambda r: f"{r.date.year:04d}-{r.date.month:02d}",
+    "date_quarter": lambda r: f"{r.date.year:04d}-Q{(r.date.month - 1) // 3 + 1}",
+    "date_year": lambda r: f"{r.date.year:04d}",
     "currency": lambda r: r.currency,  # always an implicit, last dimension
 }
 

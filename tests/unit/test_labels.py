@@ -93,3 +93,20 @@ def test_contains_keeps_the_labels_holding_the_needle_in_any_case(values: list[s
     labels = labels_of(values)
     expected = {code for code, label in enumerate(labels) if needle.lower() in label.lower()}
     assert kept(OPERATORS["contains"].on_labels(labels, needle), len(labels)) == expected
+
+
+@given(values=st.lists(plain_texts, min_size=1, max_size=12), probe=plain_texts)
+@settings(max_examples=examples(150))
+def test_ieq_keeps_the_labels_equal_to_the_value_in_any_case(values: list[str], probe: str) -> None:
+    labels = labels_of(values)
+    expected = {code for code, label in enumerate(labels) if probe.lower() == label.lower()}
+    assert kept(OPERATORS["ieq"].on_labels(labels, probe), len(labels)) == expected
+
+
+def test_ieq_lower_cases_as_contains_does() -> None:
+    """Both by Unicode's simple mapping: `ß` is not `SS`, and `İ` is `i` (Python's `lower` makes it `i̇`)."""
+    labels = labels_of(["SS", "i", "ss", "ß"])
+    for probe, expected in [("ß", {"ß"}), ("SS", {"SS", "ss"}), ("İ", {"i"})]:
+        chosen = kept(OPERATORS["ieq"].on_labels(labels, probe), len(labels))
+        assert {labels[code] for code in chosen} == expected, probe
+        assert chosen <= kept(OPERATORS["contains"].on_labels(labels, probe), len(labels))
