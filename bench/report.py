@@ -146,7 +146,7 @@ def _lines(results: dict[str, Any], chart_name: str) -> list[str]:
         "in turns; req/s is the mean of "
         "the runs, p50 their mean, p99 the worst run. wrk runs on the same 2 cores as the servers. "
         "DJA is django-rest-framework-json-api 8.1 over SQLite (`bench/drf_peer/`). A dash (—) marks a "
-        "query a server cannot ask (for `include=`, one our API does not answer yet). "
+        "query a server cannot ask. "
         "Errors are socket errors and non-2xx answers; Datasette's are answers past its default 1 s SQL "
         "time limit, which wrk counts as requests, so its req/s there overstates what it served.",
         "",
