@@ -89,7 +89,7 @@ class AggregateList(CollectionResource):
         """Every group (grand totals are not rows): its dimensions, currency and metrics, or those `fields` keeps."""
         table = self.data_layer.table
         _, groups, _ = table.aggregate(query.filters, query.group_filters, query.group_by, query.sort, 0, len(table))
-        columns = exports.group_columns(query, query.fields)
+        columns = exports.group_columns(query)
         batches = exports.group_batches(groups, columns)
         filename, money = exports.group_filename(query), exports.GROUP_MONEY
         return exports.stream(export_format, filename, batches, columns, money, bom, self.spec.names)

@@ -111,7 +111,7 @@ class CollectionResource(ResourceList):  # type: ignore[misc]
         export_format = requested_format()
         if export_format is None:
             return self.answer(self.parse(request.args))
-        chosen, bom = export_args(request.args, export_format, self.spec.names)
+        chosen, bom = export_args(request.args, export_format, self.spec.names)  # before parsing: page[...] is a 400
         return self.export(self.parse(chosen), export_format, bom)
 
     def parse(self, args: MultiDict[str, str]) -> Query:

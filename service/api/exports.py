@@ -9,7 +9,6 @@ An export is every match: `page[...]` is refused, naming the parameter, before t
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
 
 import polars as pl
 from flask import Response
@@ -91,7 +90,8 @@ def group_batches(groups: list[Group], columns: Sequence[str]) -> Iterator[pl.Da
         yield pl.DataFrame({name: [group[name] for group in part] for name in columns}, strict=False)
 
 
-def group_columns(query: Query, fields: tuple[str, ...] | None) -> list[str]:
-    """The columns of an `/aggregates` export: its dimensions, currency and metrics, or those `fields` keeps."""
-    every: list[Any] = [*query.group_by, "currency", *METRICS]
-    return every if fields is None else [name for name in every if name in fields]
+def group_columns(query: Query) -> list[str]:
+    """The columns of an `/aggregates` export: its dimensions, currency and metrics, or those its sparse
+    fieldset keeps (in the same order)."""
+    every: list[str] = [*query.group_by, "currency", *METRICS]
+    return every if query.fields is None else [name for name in every if name in query.fields]

@@ -22,7 +22,6 @@ from service.api.compound import ExpanseRenderer
 from service.api.dimension_resources import DimensionIndex
 from service.api.dimension_types import RECORDS
 from service.api.expanses import ExpenseDataLayer, ExpenseList
-from service.api.exports import export_args
 from service.api.specs import dimension_detail_spec, list_spec, no_query_spec
 from service.config import Settings
 from service.query.cursor_profile import PROFILE
@@ -31,7 +30,6 @@ from service.query.model import Filter, Query, QuerySpec
 from service.query.parser import parse_query
 from service.web.documents import document_response, root_url
 from service.web.errors import NotFoundError
-from service.web.exports import requested_format
 from service.web.negotiation import asks_for_profile
 from service.web.raw_paths import label_of, segment
 
@@ -79,33 +77,29 @@ class RelatedExpenseList(ExpenseList):
         self.label = ""
 
     def get(self, *args: Any, **kwargs: Any) -> Response:
+        """The label from the path, then the flow of every collection (a page, or an export) scoped to it."""
         label = label_of(kwargs["id"])
         if label is None:
             raise self.missing(kwargs["id"])
         self.label = label
-        export_format = requested_format()
-        chosen, bom = (
-            (request.args, False)
-            if export_format is None
-            else export_args(request.args, export_format, self.spec.names)
-        )
-        query = self.parse_scoped(label, chosen)
-        if self.index.position(label) is None:
-            cursor = next((name for name in ("page[after]", "page[before]") if name in request.args), None)
+        return super().get(*args, **kwargs)
+
+    def parse(self, args: MultiDict[str, str]) -> Query:
+        """The query, its filters led by the label's own (so a cursor is made for this label only); a label
+        the data does not hold is a 404, and a cursor made for it (before a reload) a 400."""
+        scope = (Filter(self.index.kind.column, "eq", self.label),)
+        profile_asked = asks_for_profile(request.headers.get("Accept"), PROFILE)
+        query = parse_query(args, self.spec, profile_asked=profile_asked, scope=scope)
+        if self.index.position(self.label) is None:
+            cursor = next((name for name in ("page[after]", "page[before]") if name in args), None)
             if cursor is not None:
                 raise QueryError(
                     cursor,
-                    f"{cursor} was made for the expanses of {self.index.kind.relationship} {label!r}, which the "
-                    f"data no longer holds; start again from /{self.index.kind.type}.",
+                    f"{cursor} was made for the expanses of {self.index.kind.relationship} {self.label!r}, which "
+                    f"the data no longer holds; start again from /{self.index.kind.type}.",
                 )
-            raise self.missing(label)
-        return self.answer(query) if export_format is None else self.export(query, export_format, bom)
-
-    def parse_scoped(self, label: str, args: MultiDict[str, str] | None = None) -> Query:
-        """The query, its filters led by the label's own (so a cursor is made for this label only)."""
-        scope = (Filter(self.index.kind.column, "eq", label),)
-        profile_asked = asks_for_profile(request.headers.get("Accept"), PROFILE)
-        return parse_query(request.args if args is None else args, self.spec, profile_asked=profile_asked, scope=scope)
+            raise self.missing(self.label)
+        return query
 
     def missing(self, label: str) -> NotFoundError:
         kind = self.index.kind

@@ -11,6 +11,7 @@ its worker from being taken for stuck (docs/decisions/0012-exports.md).
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import itertools
 import os
@@ -23,7 +24,7 @@ from flask import Flask, Response, g, request, stream_with_context
 
 from service.web.documents import JSONAPI_MEDIA_TYPE
 from service.web.errors import ApiError, NotAcceptableError
-from service.web.negotiation import quality_of
+from service.web.negotiation import media_ranges, quality_of
 from service.web.state import keep, kept, state
 
 #: Each export format: its media type (as sent and as Accept names it) and its path suffix.
@@ -100,23 +101,23 @@ def _negotiate() -> None:
     formats = state(Offers).formats.get(request.endpoint or "")
     if formats is None:
         return
-    g.export_format = formats[0] if len(formats) == 1 else chosen_format(bool(formats))
+    g.export_format = formats[0] if len(formats) == 1 else chosen_format(formats)
 
 
-def chosen_format(exportable: bool) -> str | None:
-    """The export format Accept asks for ("csv", "ndjson"), or None for a JSON:API document: the type it
+def chosen_format(formats: tuple[str, ...]) -> str | None:
+    """The export format Accept asks for among `formats`, or None for a JSON:API document: the type it
     rates highest among those this path answers with, JSON:API first on a tie (and for `application/json`);
     none of them: 406.
     """
     accept = request.headers.get("Accept")
+    entries = media_ranges(accept)
     rated: dict[str | None, float] = {
-        None: max(quality_of(JSONAPI_MEDIA_TYPE, accept), quality_of("application/json", accept))
+        None: max(quality_of(JSONAPI_MEDIA_TYPE, entries), quality_of("application/json", entries))
     }
-    if exportable:
-        rated |= {name: quality_of(media_type, accept) for name, media_type in MEDIA_TYPES.items()}
+    rated |= {name: quality_of(MEDIA_TYPES[name], entries) for name in formats}
     best = max(rated, key=lambda name: rated[name])  # dicts keep order: JSON:API wins a tie
     if rated[best] == 0:
-        offered = [JSONAPI_MEDIA_TYPE, *(MEDIA_TYPES.values() if exportable else ())]
+        offered = [JSONAPI_MEDIA_TYPE, *(MEDIA_TYPES[name] for name in formats)]
         raise NotAcceptableError(
             f"Accept {accept!r} names none of the media types {request.path} answers with: {', '.join(offered)}.",
             header="Accept",
@@ -142,8 +143,9 @@ def export_response(export_format: str, filename: str, chunks: Iterator[bytes]) 
     except BaseException:
         os.close(slot)
         raise
-    _limit_stalls()
-    response = Response(stream_with_context(_streamed(first, chunks, slot)), content_type=CONTENT_TYPES[export_format])
+    restore = _limit_stalls()
+    body = _streamed(first, chunks, slot, restore)
+    response = Response(stream_with_context(body), content_type=CONTENT_TYPES[export_format])
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{export_format}"'
     response.headers["Cache-Control"] = "no-store"
     response.headers["Vary"] = "Accept"
@@ -159,9 +161,9 @@ def keep_alive(notify: Callable[[], None]) -> None:
 _heartbeat: list[Callable[[], None]] = []
 
 
-def _streamed(first: bytes, chunks: Iterator[bytes], slot: int) -> Iterator[bytes]:
-    """The body in pieces of at most PIECE bytes, each followed by a heartbeat; the slot is freed when it
-    ends, fails, or the client goes (the server closes the iterator)."""
+def _streamed(first: bytes, chunks: Iterator[bytes], slot: int, restore: Callable[[], None]) -> Iterator[bytes]:
+    """The body in pieces of at most PIECE bytes, each followed by a heartbeat; the slot is freed and the
+    socket's timeout restored when it ends, fails, or the client goes (the server closes the iterator)."""
     try:
         for chunk in itertools.chain((first,), chunks):
             for start in range(0, len(chunk), PIECE):
@@ -170,10 +172,20 @@ def _streamed(first: bytes, chunks: Iterator[bytes], slot: int) -> Iterator[byte
                     notify()
     finally:
         os.close(slot)
+        restore()
 
 
-def _limit_stalls() -> None:
-    """A client that reads nothing for SEND_TIMEOUT seconds makes the next write fail (gunicorn's socket)."""
+def _limit_stalls() -> Callable[[], None]:
+    """A client that reads nothing for SEND_TIMEOUT seconds makes the next write fail (gunicorn's socket);
+    what puts the socket's own timeout back, for a worker that keeps the connection for another request."""
     connection = request.environ.get("gunicorn.socket")
-    if connection is not None:
-        connection.settimeout(SEND_TIMEOUT)
+    if connection is None:
+        return lambda: None
+    before = connection.gettimeout()
+    connection.settimeout(SEND_TIMEOUT)
+
+    def restore() -> None:
+        with contextlib.suppress(OSError):  # the server may have closed it already
+            connection.settimeout(before)
+
+    return restore

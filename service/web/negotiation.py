@@ -98,14 +98,15 @@ def _bare(uri: str) -> str:
     return uri.removeprefix("https://").removeprefix("http://").rstrip("/")
 
 
-def quality_of(media_type: str, accept: str | None) -> float:
-    """The quality Accept gives `media_type`: that of its most specific entry (RFC 9110, 12.5.1); 1 without
-    Accept. A JSON:API entry whose parameters cannot be honoured counts as refusing it."""
-    if not accept:
+def quality_of(media_type: str, entries: list[MediaRange]) -> float:
+    """The quality Accept's `entries` (`media_ranges`, read once) give `media_type`: that of its most specific
+    entry (RFC 9110, 12.5.1); 1 without Accept. A JSON:API entry whose parameters cannot be honoured counts
+    as refusing it."""
+    if not entries:
         return 1.0
     ranked = [
         (specificity, entry.quality if entry.jsonapi_can_honour() else 0.0)
-        for entry in media_ranges(accept)
+        for entry in entries
         if (specificity := entry.specificity(media_type))
     ]
     return max(ranked)[1] if ranked else 0.0
