@@ -10,6 +10,7 @@ attributes: the same keys in the same order, amounts as the same exact JSON numb
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator, Sequence
 
 import polars as pl
@@ -24,9 +25,13 @@ def csv_chunks(
     """The CSV of every batch (whose columns are `columns`), the header row once, also when no row matched."""
     first = True
     for batch in batches:
-        text = batch.with_columns(_decimal_text(name) for name in money if name in batch.columns)
-        chunk = text.write_csv(include_header=first, line_terminator="\r\n").encode()
-        yield (UTF8_BOM + chunk) if first and bom else chunk
+        text = batch.with_columns(
+            *(_decimal_text(name) for name in money if name in batch.columns),
+            *(_iso_days(batch[name]) for name, dtype in batch.schema.items() if dtype == pl.Date),
+        )
+        chunk = io.BytesIO()  # bytes as Polars writes them: no str made and encoded again (0.4 s at 10M rows)
+        text.write_csv(chunk, include_header=first, line_terminator="\r\n")
+        yield (UTF8_BOM + chunk.getvalue()) if first and bom else chunk.getvalue()
         first = False
     if first:
         header = pl.DataFrame({name: [] for name in columns}).write_csv(line_terminator="\r\n").encode()
@@ -61,6 +66,17 @@ def _member(name: str, money: bool, dtype: pl.DataType) -> pl.Expr:
     text = pl.col(name).cast(pl.String) if dtype == pl.Date else pl.col(name)
     quoted = pl.struct(text.alias("v")).struct.json_encode().str.slice(5, None).str.strip_suffix("}")
     return pl.concat_str([key, quoted])
+
+
+def _iso_days(days: pl.Series) -> pl.Series:
+    """Dates as ISO text, each day of the batch's span formatted once: a large batch spans few days, and
+    looking them up costs a tenth of formatting every row (docs/performance.md, "Exports")."""
+    numbers = days.to_physical()  # days since 1970-01-01
+    first, last = numbers.min(), numbers.max()
+    if not isinstance(first, int) or not isinstance(last, int) or last - first > len(days):
+        return days.dt.to_string("%Y-%m-%d")
+    calendar = pl.int_range(first, last + 1, dtype=pl.Int32, eager=True).cast(pl.Date).dt.to_string("%Y-%m-%d")
+    return calendar.gather(numbers - first).alias(days.name)
 
 
 def _decimal_text(name: str) -> pl.Expr:
