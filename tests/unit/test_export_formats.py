@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 
 import polars as pl
 import pytest
 
-from service.web.export_formats import csv_chunks
+from service.web.export_formats import csv_chunks, ndjson_chunks
 
 START = date(2021, 3, 1)
 
 
+def batch_of(days: list[date], cents: list[int]) -> pl.DataFrame:
+    return pl.DataFrame({"id": range(1, len(days) + 1), "amount": cents, "date": days})
+
+
 def exported(days: list[date], cents: list[int]) -> list[dict[str, str]]:
-    batch = pl.DataFrame({"id": range(1, len(days) + 1), "amount": cents, "date": days})
-    body = b"".join(csv_chunks([batch], ["id", "amount", "date"], frozenset({"amount"})))
+    body = b"".join(csv_chunks([batch_of(days, cents)], ["id", "amount", "date"], frozenset({"amount"})))
     return list(csv.DictReader(io.StringIO(body.decode("utf-8"), newline="")))
 
 
@@ -33,6 +37,8 @@ def exported(days: list[date], cents: list[int]) -> list[dict[str, str]]:
 def test_dates_are_iso_days_in_row_order(days: list[date]) -> None:
     rows = exported(days, [100] * len(days))
     assert [row["date"] for row in rows] == [day.isoformat() for day in days]
+    lines = b"".join(ndjson_chunks([batch_of(days, [100] * len(days))], frozenset({"amount"}))).splitlines()
+    assert [json.loads(line)["date"] for line in lines] == [day.isoformat() for day in days]
 
 
 def test_amounts_keep_exactly_their_cents() -> None:
