@@ -28,6 +28,8 @@ from service.query.model import Filter
 
 #: The first chunk of a walk, in rows; each next one is four times larger.
 _FIRST_CHUNK = 256
+#: The column that carries a row's position in the frame through a walk's sort.
+_POSITION = "_position"
 
 
 class _Ordered(Sequence[int]):
@@ -77,21 +79,20 @@ def walk(
     columns: Sequence[str],
     batch: int,
 ) -> Iterator[pl.DataFrame]:
-    """Every matching row (`columns` of it) in the order (keys, descending), in sorted batches of
-    about `batch` rows: an export's order without sorting the file (a run of one value longer than
-    `batch` comes as one batch, sorted by one packed number where the keys fit in one)."""
+    """Every matching row (`columns` of it) in the order (keys, descending), in sorted batches of at most
+    `batch` rows: an export's order without sorting the file. A span of the index is sorted by its keys
+    alone (by one packed number where they fit in one), then its rows are read a batch at a time, so
+    memory stays flat also where one value holds millions of rows."""
     column = keys[0]
     ordered = _Ordered(rows.values[column], rows.indexes[column])
     (low, high), _ = _narrowed(rows, ordered, column, filters)
     predicates = [predicate(rows, condition) for condition in filters]
-    read = list(dict.fromkeys([*columns, *_columns(keys, filters)]))
     packed = packed_order(rows.ranges, keys, descending)
     for start, stop in _runs(ordered, low, high, descending[0], most=batch):
-        part = _read(rows, column, start, stop, read, predicates)
-        if not part.height:
-            continue
-        ordered_part = part.sort(packed) if packed is not None else part.sort(keys, descending=descending)
-        yield ordered_part.select(columns)
+        span = _read(rows, column, start, stop, _columns(keys, filters), predicates, positions=True)
+        in_order = span.sort(packed) if packed is not None else span.sort(keys, descending=descending)
+        for first in range(0, in_order.height, batch):
+            yield rows.frame.select(columns)[in_order[_POSITION].slice(first, batch)]
 
 
 def _runs(ordered: _Ordered, low: int, high: int, descending: bool, most: int | None) -> Iterator[tuple[int, int]]:
@@ -112,10 +113,19 @@ def _runs(ordered: _Ordered, low: int, high: int, descending: bool, most: int | 
 
 
 def _read(
-    rows: StoredRows, column: str, start: int, stop: int, columns: list[str], predicates: list[pl.Expr]
+    rows: StoredRows,
+    column: str,
+    start: int,
+    stop: int,
+    columns: list[str],
+    predicates: list[pl.Expr],
+    positions: bool = False,
 ) -> pl.DataFrame:
-    """The rows at index positions [start, stop) of `column`'s index that pass every predicate."""
-    part = rows.frame[pl.Series(rows.indexes[column][start:stop], dtype=pl.UInt32)].select(columns)
+    """The rows at index positions [start, stop) of `column`'s index that pass every predicate (with each
+    row's position in the frame, as `_POSITION`, if asked)."""
+    at = pl.Series(_POSITION, rows.indexes[column][start:stop], dtype=pl.UInt32)
+    part = rows.frame.select(columns)[at]
+    part = part.with_columns(at) if positions else part
     return part.filter(predicates) if predicates else part
 
 

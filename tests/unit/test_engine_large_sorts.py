@@ -13,12 +13,13 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from data.generate import write_csv
 from service.data.csv_source import load_expenses
 from service.data.snapshot import build
-from service.engine import packed_order
+from service.engine import export, packed_order
 from service.engine.table import ExpenseTable
 from service.engine.thresholds import EAGER_SORT_ROWS, TOP_K_SHARE
 from service.query.model import Filter, SortKey
@@ -124,3 +125,26 @@ def test_the_cases_cover_both_paths_and_rows_that_tie(generated: tuple[ExpenseTa
     for field in SORTABLE:
         if field != "id":
             assert len({value_of(field)(row) for row in rows}) < 0.6 * len(rows), field
+
+
+@pytest.mark.parametrize("sort", SORTS, ids=[sort_id(sort) for sort in SORTS])
+@pytest.mark.parametrize(("filters", "keep"), [f[1:3] for f in FILTERS], ids=[f[0] for f in FILTERS])
+def test_an_export_comes_in_small_batches_in_the_order_of_a_plain_python_sort(
+    generated: tuple[ExpenseTable, list[Row]],
+    filters: list[Filter],
+    keep: Callable[[Row], bool],
+    sort: list[SortKey],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Batches far smaller than one value's run of rows (thousands of rows share a member): memory stays flat."""
+    monkeypatch.setattr(export, "BATCH_ROWS", 1000)
+    table, rows = generated
+    batches = list(table.export(filters, sort, ["amount", "member_name"]))
+    assert all(batch.height <= 1000 for batch in batches)
+    expected = expected_order([row for row in rows if keep(row)], sort)
+    got = [(n, cents, member) for batch in batches for n, member, cents in zip(*_columns(batch), strict=True)]
+    assert got == [(row.id, row.cents, row.member_name) for row in expected]
+
+
+def _columns(batch: pl.DataFrame) -> tuple[list[int], list[str], list[int]]:
+    return batch["id"].to_list(), batch["member_name"].to_list(), batch["amount"].to_list()
