@@ -51,8 +51,8 @@ def _note(refused: dict[str, set[str]], paths: int) -> str:
     methods = f"{', '.join(others)} and {last}" if others else last
     where = "every path" if all(len(on) == paths for on in refused.values()) else "some paths"
     return (
-        f"{families} It lists only operations that can succeed: {methods} on {where} are refused, "
-        f"as said above. The full contract, with each refusal and each `filter[field][operator]` as a "
+        f"{families} It lists only operations that can succeed: {methods} on {where} are refused with a "
+        f"JSON:API error. The full contract, with each refusal and each `filter[field][operator]` as a "
         f"parameter of its own: [{FULL_CONTRACT}]({FULL_CONTRACT})."
     )
 
