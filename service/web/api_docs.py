@@ -1,11 +1,15 @@
 """The API's own description: `/openapi.yaml`, `/openapi.json`, and Swagger UI at `/docs`.
 
+The page reads `/docs/openapi.json`, the same contract arranged for people (service/web/docs_view.py:
+one box per family of parameters, no operations that never succeed); tools read `/openapi.json`.
+
 Why served by the app: the contract a client reads is the one deployed, never a copy
 that drifted. Swagger UI's assets come from the pinned `flask-swagger-ui` package, so the
 docs page works offline (no CDN); the page and its start-up script are ours, with no inline
 script, so a strict Content-Security-Policy can apply. `openapi.yaml` is written with member
 names as in the data; a deployment that writes them otherwise (MEMBER_NAME_FORMAT) serves it
-with every such name rewritten, in parameters, schemas, examples and prose alike.
+with every such name rewritten, in parameters, schemas, examples and prose alike (the page's
+view is derived after that rewrite).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import yaml
 from flask import Flask, Response, send_from_directory
 
 from service.query.names import AS_IS, MemberNames
+from service.web.docs_view import people_view
 from service.web.policy import takes_no_query
 from service.web.state import keep, state
 
@@ -28,6 +33,7 @@ OPENAPI_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 _OURS = Path(__file__).resolve().parent / "static"
 _SWAGGER_UI = Path(flask_swagger_ui.__file__).resolve().parent / "dist"
 _OUR_FILES = {"index.html": "docs.html", "swagger-initializer.js": "swagger-initializer.js"}
+_MIMETYPES = {".html": "text/html", ".js": "text/javascript", ".json": "application/json"}
 #: Only our own origin may provide scripts, styles, images and API calls to the docs page.
 DOCS_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -37,7 +43,7 @@ DOCS_CSP = (
 
 @dataclass(frozen=True)
 class Description:
-    """The contract as YAML and JSON text, and our docs page's files, read once."""
+    """The contract as YAML and JSON text, and the docs page's files by name (its view of the contract too)."""
 
     yaml: str
     json: str
@@ -50,11 +56,12 @@ def init_app(
     """Load the description once (its member names written as `names` writes the `vocabulary`), register its
     routes and the docs page."""
     text = openapi_path.read_text(encoding="utf-8")
-    pages = {name: (_OURS / name).read_text(encoding="utf-8") for name in _OUR_FILES.values()}
+    pages = {asset: (_OURS / name).read_text(encoding="utf-8") for asset, name in _OUR_FILES.items()}
     contract = yaml.load(text, Loader=yaml.CSafeLoader)  # libyaml: 0.02 s, not 0.15 s, in every worker's start
     if not names.as_is:
         contract = _rewritten(contract, names.rewriter(vocabulary))
         text = yaml.dump(contract, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=120)
+    pages["openapi.json"] = app.json.dumps(people_view(contract))
     keep(app, Description(yaml=text, json=app.json.dumps(contract), pages=pages))
     app.add_url_rule("/openapi.yaml", "openapi_yaml", takes_no_query(_openapi_yaml))
     app.add_url_rule("/openapi.json", "openapi_json", takes_no_query(_openapi_json))
@@ -85,11 +92,10 @@ def _docs_page() -> Response:
 
 
 def _docs_asset(asset: str) -> Response:
-    """Our page and start-up script (held in memory), or a file of the pinned Swagger UI distribution."""
-    if asset in _OUR_FILES:
-        name = _OUR_FILES[asset]
-        mimetype = "text/html" if name.endswith(".html") else "text/javascript"
-        return _with_csp(Response(state(Description).pages[name], mimetype=mimetype))
+    """Our page, start-up script and view of the contract (held in memory), or a file of the pinned Swagger UI."""
+    ours = state(Description).pages.get(asset)
+    if ours is not None:
+        return _with_csp(Response(ours, mimetype=_MIMETYPES[Path(asset).suffix]))
     # Not conditional here: validators and 304s are the caching layer's, as on every other path
     # (Werkzeug's own answered a failed If-Match with a 412 carrying the whole file).
     return _with_csp(send_from_directory(_SWAGGER_UI, asset, conditional=False, etag=False))

@@ -54,6 +54,11 @@ def test_the_docs_page_and_its_assets_are_served_locally(base_url: str) -> None:
     assert "swagger-ui-bundle.js" in page.text and "://" not in page.text.split("<body>")[1].split("</script>")[0]
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "index.css"):
         assert get(base_url, f"/docs/{asset}").status_code == 200
+    view = get(base_url, "/docs/openapi.json")  # what the page shows: every path, only the reads
+    assert view.headers["Content-Type"] == "application/json"
+    contract = yaml.safe_load((REPO / "openapi.yaml").read_text(encoding="utf-8"))
+    shown = {path: [key for key in item if key != "parameters"] for path, item in view.json()["paths"].items()}
+    assert shown == {path: ["get"] for path in contract["paths"]}
 
 
 @pytest.mark.parametrize(

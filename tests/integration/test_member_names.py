@@ -1,7 +1,8 @@
 """MEMBER_NAME_FORMAT: member names as in the data (the default), dasherized or camelCased, everywhere alike.
 
 Attributes, relationship names, meta, every query parameter (names and the names in their values),
-error details and `source.parameter`, and the contract served at /openapi.json and /openapi.yaml.
+error details and `source.parameter`, and the contract served at /openapi.json and /openapi.yaml (and the docs
+page's view of it, /docs/openapi.json).
 One deployment reads one spelling: the others are 400s naming the parameter as sent.
 """
 
@@ -140,6 +141,19 @@ def test_the_contract_is_served_in_the_style(styled: FlaskClient, style: str) ->
     assert spelled(style, "{group_by}") in parameters
     attributes = contract["components"]["schemas"]["ExpanseAttributes"]["properties"]
     assert list(attributes) == spelled(style, "departments {project_name} amount currency date {member_name}").split()
+
+
+def test_the_docs_page_view_is_derived_after_the_rewrite(styled: FlaskClient, style: str) -> None:
+    response = styled.get("/docs/openapi.json")
+    assert response.headers["Content-Type"] == "application/json"
+    view: dict[str, Any] = response.get_json()
+    validate(view)
+    text = response.get_data(as_text=True)
+    assert not [name for name in vocabulary() if "_" in name and re.search(rf"\[{name}\]|`{name}`", text)]
+    (filter_box,) = (p for p in view["paths"]["/expanses"]["get"]["parameters"] if p.get("name") == "filter")
+    assert filter_box["example"] == {spelled(style, "filter[{member_name}]"): "Sam", "filter[amount][gte]": "2000"}
+    assert spelled(style, "`{project_name}`") in filter_box["description"]
+    assert spelled(style, "`{starts_with}`") in filter_box["description"]
 
 
 def test_a_style_has_etags_of_its_own(styled: FlaskClient, sample_client: FlaskClient) -> None:
