@@ -7,6 +7,7 @@ headers every response carries (nosniff, CORS for any origin, no credentials) in
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Callable
@@ -79,6 +80,7 @@ def check_request(request: Request) -> None:
         )
 
 
+@functools.lru_cache(maxsize=64)  # one Host on nearly every request; any client's kept only while recent
 def _is_host(host: str) -> bool:
     """A DNS name (labels of letters, digits and inner hyphens), an IPv4 or a bracketed IPv6 address, and a port.
 
