@@ -10,8 +10,7 @@ nothing of a small answer, and nginx retries it elsewhere (docs/proxy.md).
 The answer is let go as soon as it is complete: gunicorn writes its access line (our
 `AccessLogger.access`, which calls `release`) before `post_request`, and a client kept waiting
 for that line keeps the sync worker waiting for its close (docs/performance.md, "Fixed cost of
-a request": 9 points of bare Flask's throughput on /health). `post_request` releases it too, for
-a request that never reached the log.
+a request"). `post_request` releases it too, for a request that never reached the log.
 """
 
 from __future__ import annotations

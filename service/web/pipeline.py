@@ -1,9 +1,9 @@
 """Every request's hooks as one pipeline: the steps before the view and the steps after it, in order.
 
 Why one pipeline: Flask looks up and wraps (`ensure_sync`) each registered hook on every request,
-and each hook found the request again through Werkzeug's context proxy (about 0.5 µs a lookup,
-tens of them a request: docs/performance.md, "Fixed cost of a request"). Here `create_app` lists
-the steps once, in the order they run, and each step is handed the request object itself.
+and each hook found the request again through Werkzeug's context proxy, tens of lookups a request
+(docs/performance.md, "Fixed cost of a request"). Here `create_app` lists the steps once, in the
+order they run, and each step is handed the request object itself.
 """
 
 from __future__ import annotations

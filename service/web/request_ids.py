@@ -3,7 +3,8 @@
 Why: an operator follows one request from the proxy's access log to the API's lines. Only a
 proxy named in FORWARDED_ALLOW_IPS may choose the id (a client could otherwise pick ids that
 collide with others'); anything else, or an id that is not short plain text, gets a new one:
-128 random bits as 32 hex digits (`os.urandom`, a quarter of what building a `uuid4` cost).
+128 random bits as 32 hex digits, from `os.urandom` (cheaper than building a `uuid4`:
+docs/performance.md, "Fixed cost of a request").
 """
 
 from __future__ import annotations
