@@ -22,7 +22,7 @@ CI_TOOLS_STAMP := $(VENV)/.ci-tools-installed
 BENCH_VENV := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
-.PHONY: k8s-manifests soak run test test-docker stack-up stack-down stack-reload lint typecheck pytest contract explore fmt sample bench bench-smoke bench-ab bench-big bench-workers bench-proxy profile bench-engines wrk chromium nginx clean
+.PHONY: k8s-manifests soak run test test-docker stack-up stack-down stack-reload lint typecheck pytest contract explore fmt sample bench bench-smoke bench-ab bench-overhead bench-big bench-workers bench-proxy profile bench-engines wrk chromium nginx clean
 
 run: $(RUNTIME_STAMP)
 	$(BIN)/gunicorn -c python:service.gunicorn_config
@@ -112,6 +112,14 @@ BASE ?= main
 AB_ROWS ?= 149 1000000
 bench-ab: $(RUNTIME_STAMP) $(BENCH_STAMP) wrk
 	$(BENCH_VENV)/bin/python bench/ab.py --base $(BASE) --rows $(AB_ROWS)
+
+# The fixed cost of a request (issue 22): bare Flask against our /health, /expanses/{id}, a list page,
+# filter + sort and /aggregates at 149 rows, answer memory off, 2 sync workers each, fresh parameters,
+# rounds timed side by side; shares of bare Flask's req/s (about 3 minutes; docs/performance.md,
+# "Fixed cost of a request").
+bench-overhead: $(RUNTIME_STAMP) $(BENCH_STAMP) wrk
+	mkdir -p test-output
+	$(BENCH_VENV)/bin/python bench/overhead.py --json test-output/bench-overhead.json
 
 # Where a request's time goes: py-spy on one worker under the race's wrk load (RACE=list|filter_sort|single|aggregate|columns).
 RACE ?= aggregate

@@ -17,7 +17,7 @@ from service.config import Settings
 from service.data.csv_source import load_expenses
 from service.data.snapshot import Snapshot, build, read
 from service.engine.table import ExpenseTable
-from service.web import api_docs, caching, errors, exports, metrics, policy, raw_paths, request_ids
+from service.web import api_docs, caching, errors, exports, metrics, pipeline, policy, raw_paths, request_ids
 from service.web.json_provider import OrjsonProvider
 
 
@@ -34,14 +34,22 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
     app.json = OrjsonProvider(app)
-    metrics.init_app(app, str(settings.csv_path), len(table), data.fingerprint)  # first: it times the rest
-    request_ids.init_app(app, settings.trusted_proxies)
-    policy.init_app(app)
-    exports.init_app(app, settings.export_slots, settings.shared_dir)  # before the routes, which list their formats
+    metrics.init_app(app, str(settings.csv_path), len(table), data.fingerprint)
+    offers = exports.init_app(app, settings.export_slots, settings.shared_dir)  # before the routes: they fill it
     routes.init_app(app, table, settings)
     api_docs.init_app(app, names=member_names(settings), vocabulary=vocabulary())
     errors.init_app(app)
-    caching.init_app(app, data.fingerprint, settings.cache_max_age, settings.response_cache_mb, settings.member_names)
+    ids = request_ids.RequestIds(settings.trusted_proxies)
+    cache = caching.http_cache(
+        data.fingerprint, settings.cache_max_age, settings.response_cache_mb, settings.member_names
+    )
+    # What every request goes through, in this order (timed and counted first and last, so the
+    # metrics see all the rest); a step before the view that answers or raises ends it early.
+    pipeline.init_app(
+        app,
+        before=(metrics.start_clock, ids.choose, policy.check_request, offers.negotiate, cache.answer_early),
+        after=(cache.add_headers, policy.add_headers, ids.send, metrics.count),
+    )
     raw_paths.init_app(app)  # ids with `/` in them route as one segment (service/web/raw_paths.py)
     return app
 

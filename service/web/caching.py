@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import flask_swagger_ui
-from flask import Flask, Response, g, request
+from flask import Request, Response, g
 
 from service.data.release import SERVICE_CODE, release_fingerprint
 from service.web.api_docs import OPENAPI_PATH
@@ -29,7 +29,6 @@ from service.web.documents import JSONAPI_MEDIA_TYPE, root_url
 from service.web.exports import requested_format
 from service.web.metrics import ANSWER_MEMORY_HITS
 from service.web.negotiation import requested_profiles
-from service.web.state import keep, state
 
 #: Paths whose answers must always be fresh.
 _UNCACHED = frozenset({"/health", "/metrics"})
@@ -74,26 +73,15 @@ def _cost(etag: str, body: bytes) -> int:
     return sys.getsizeof(etag) + sys.getsizeof(body) + _SLOT_BYTES
 
 
-@dataclass(frozen=True)
-class CacheState:
-    """The hash of what every answer depends on (copied per request), Cache-Control, and the memory."""
-
-    digest: hashlib._Hash
-    control: str
-    memory: ResponseMemory
-
-
-def init_app(app: Flask, fingerprint: str, max_age: int, memory_mb: int, variant: str = "") -> None:
-    """Register the 304 and memory short-cuts (after the request policy) and the headers on every 200.
+def http_cache(fingerprint: str, max_age: int, memory_mb: int, variant: str = "") -> HttpCache:
+    """An app's cache: its steps go in the pipeline after the request policy and negotiation.
 
     `variant`: what else changes every answer of this deployment (how member names are written).
     """
     digest = hashlib.sha256(fingerprint.encode())
     digest.update(_this_release().encode())
     digest.update(variant.encode())
-    keep(app, CacheState(digest, f"public, max-age={max_age}", ResponseMemory(memory_mb * 1024 * 1024)))
-    app.before_request(_answer_early)
-    app.after_request(_cache_headers)
+    return HttpCache(digest, f"public, max-age={max_age}", ResponseMemory(memory_mb * 1024 * 1024))
 
 
 #: What answers depend on besides the data: this code, the contract, the docs page and its assets.
@@ -106,14 +94,59 @@ def _this_release() -> str:
     return release_fingerprint(RELEASE_FILES)
 
 
-def request_etag() -> str:
-    """Strong ETag of this request's answer: the data fingerprint and what `_request_key` encodes."""
-    digest = state(CacheState).digest.copy()
-    digest.update(_request_key())
-    return f'"{digest.hexdigest()[:32]}"'
+@dataclass(frozen=True)
+class HttpCache:
+    """The pipeline's two steps (service/web/pipeline.py): the 304 and memory short-cuts before the view,
+    the headers on every 200 after it. `digest`: the hash of what every answer depends on (copied per
+    request); `control`: Cache-Control; `memory`: the recent answers."""
+
+    digest: hashlib._Hash
+    control: str
+    memory: ResponseMemory
+
+    def answer_early(self, request: Request) -> Response | None:
+        """A remembered answer (this exact request succeeded before): 304 if the client holds it, else the body."""
+        if not _cacheable(request):
+            return None
+        g.etag = etag = self.etag(request)
+        body = self.memory.get(etag)
+        if body is None:
+            return None
+        g.remembered = True
+        ANSWER_MEMORY_HITS.inc()
+        return Response(status=304) if _client_holds(request, etag) else Response(body, mimetype=JSONAPI_MEDIA_TYPE)
+
+    def add_headers(self, request: Request, response: Response) -> Response:
+        """ETag and Cache-Control on every 200 (a 304 if the client holds it); no-store where answers must be fresh."""
+        if response.status_code == 200 and _cacheable(request):
+            etag = g.get("etag") or self.etag(request)
+            # Only the plain media type is remembered: the early answer is given with it (a profile's
+            # answer, which names the profile in its Content-Type, is rendered each time).
+            if response.content_type == JSONAPI_MEDIA_TYPE and not g.get("remembered"):
+                self.memory.put(etag, response.get_data())
+            if _client_holds(request, etag):
+                response = Response(status=304)
+            self._add_headers(response, etag)
+        elif response.status_code == 304 and g.get("remembered"):
+            self._add_headers(response, g.etag)
+        elif request.path in _UNCACHED:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def etag(self, request: Request) -> str:
+        """Strong ETag of this request's answer: the data fingerprint and what `_request_key` encodes."""
+        digest = self.digest.copy()
+        digest.update(_request_key(request))
+        return f'"{digest.hexdigest()[:32]}"'
+
+    def _add_headers(self, response: Response, etag: str) -> None:
+        response.headers["ETag"] = etag
+        response.headers["Cache-Control"] = self.control
+        response.headers["Vary"] = "Accept"
+        response.headers["Access-Control-Expose-Headers"] = "ETag"
 
 
-def _request_key() -> bytes:
+def _request_key(request: Request) -> bytes:
     """Scheme, host and script root, path, the profiles Accept asks for (one part: a profile can
     change the answer), then each parameter name and value in order, each length-prefixed.
 
@@ -130,7 +163,7 @@ def _request_key() -> bytes:
     return bytes(key)
 
 
-def _cacheable() -> bool:
+def _cacheable(request: Request) -> bool:
     """A JSON:API answer to a read: exports (service/web/exports.py) are neither remembered nor given ETags."""
     return (
         request.method in ("GET", "HEAD")
@@ -140,43 +173,6 @@ def _cacheable() -> bool:
     )
 
 
-def _client_holds(etag: str) -> bool:
+def _client_holds(request: Request, etag: str) -> bool:
     """If-None-Match names this representation (weak comparison, RFC 9110 13.1.2) or any (`*`)."""
     return request.if_none_match.contains_weak(etag.strip('"'))
-
-
-def _answer_early() -> Response | None:
-    """A remembered answer (this exact request succeeded before): 304 if the client holds it, else the body."""
-    if not _cacheable():
-        return None
-    g.etag = etag = request_etag()
-    body = state(CacheState).memory.get(etag)
-    if body is None:
-        return None
-    g.remembered = True
-    ANSWER_MEMORY_HITS.inc()
-    return Response(status=304) if _client_holds(etag) else Response(body, mimetype=JSONAPI_MEDIA_TYPE)
-
-
-def _cache_headers(response: Response) -> Response:
-    if response.status_code == 200 and _cacheable():
-        etag = g.get("etag") or request_etag()
-        # Only the plain media type is remembered: the early answer is given with it (a profile's
-        # answer, which names the profile in its Content-Type, is rendered each time).
-        if response.content_type == JSONAPI_MEDIA_TYPE and not g.get("remembered"):
-            state(CacheState).memory.put(etag, response.get_data())
-        if _client_holds(etag):
-            response = Response(status=304)
-        _add_headers(response, etag)
-    elif response.status_code == 304 and g.get("remembered"):
-        _add_headers(response, g.etag)
-    elif request.path in _UNCACHED:
-        response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _add_headers(response: Response, etag: str) -> None:
-    response.headers["ETag"] = etag
-    response.headers["Cache-Control"] = state(CacheState).control
-    response.headers["Vary"] = "Accept"
-    response.headers["Access-Control-Expose-Headers"] = "ETag"

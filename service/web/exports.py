@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Flask, Response, g, request, stream_with_context
+from flask import Flask, Request, Response, g, request, stream_with_context
 
 from service.web.documents import JSONAPI_MEDIA_TYPE
 from service.web.errors import ApiError, NotAcceptableError
@@ -72,14 +72,23 @@ class Offers:
 
     formats: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
+    def negotiate(self, request: Request) -> None:
+        """Which representation a request to a listed endpoint gets (`requested_format` reads it)."""
+        formats = self.formats.get(request.endpoint or "")
+        if formats is None:
+            return
+        g.export_format = formats[0] if len(formats) == 1 else chosen_format(formats)
 
-def init_app(app: Flask, slots: int, directory: Path | None) -> None:
+
+def init_app(app: Flask, slots: int, directory: Path | None) -> Offers:
     """Keep the export slots (in `directory`, which every worker of the server shares, else one of this
-    process's own) and negotiate each request to a listed endpoint. Before the routes (they list their
-    endpoints), after the request policy (its refusals come first), before caching (which reads the result)."""
+    process's own) and the offers, which the routes fill (so: before the routes). `Offers.negotiate` is a
+    step of the pipeline, after the request policy (its refusals come first), before caching (which reads
+    the result)."""
     keep(app, ExportSlots(directory or Path(tempfile.mkdtemp(prefix="expanses-exports-")), max(slots, 1)))
-    keep(app, Offers())
-    app.before_request(_negotiate)
+    offers = Offers()
+    keep(app, offers)
+    return offers
 
 
 #: Every export format, in the order a tie in Accept is settled.
@@ -95,13 +104,6 @@ def requested_format() -> str | None:
     """The export format negotiated for this request, None for a JSON:API document."""
     export_format: str | None = g.get("export_format")
     return export_format
-
-
-def _negotiate() -> None:
-    formats = state(Offers).formats.get(request.endpoint or "")
-    if formats is None:
-        return
-    g.export_format = formats[0] if len(formats) == 1 else chosen_format(formats)
 
 
 def chosen_format(formats: tuple[str, ...]) -> str | None:

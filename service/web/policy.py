@@ -7,13 +7,14 @@ headers every response carries (nosniff, CORS for any origin, no credentials) in
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from flask import Flask, Response, request
+from flask import Request, Response, request
 from werkzeug.exceptions import MethodNotAllowed
 
 from service.query.errors import QueryError
@@ -38,12 +39,7 @@ _HOST_AND_PORT = re.compile(r"(?P<name>\[[^\]]*\]|[^:\[\]]*)(?::(?P<port>[0-9]{1
 _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
 
-def init_app(app: Flask) -> None:
-    app.before_request(check_request)
-    app.after_request(add_headers)
-
-
-def add_headers(response: Response) -> Response:
+def add_headers(request: Request, response: Response) -> Response:
     """No MIME sniffing; readable from any origin (public data, no cookies); preflights answered."""
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Access-Control-Allow-Origin"] = "*"
@@ -55,16 +51,18 @@ def add_headers(response: Response) -> Response:
     return response
 
 
-def check_request() -> None:
+def check_request(request: Request) -> None:
     """Refuse a malformed Host (400), writes on existing paths (403), then bad Content-Type (415) or Accept (406)."""
     if not _is_host(request.host):
         raise ApiError(
             f"The Host header {request.headers.get('Host', '')!r} is not a host name or address with an optional port.",
             header="Host",
         )
-    path_exists = request.url_rule is not None or isinstance(request.routing_exception, MethodNotAllowed)
-    if request.method in WRITE_METHODS and path_exists:
-        raise ReadOnlyError(f"This API is read-only; {request.method} is not allowed. Use {ALLOWED_METHODS}.")
+    method = request.method
+    if method in WRITE_METHODS and (
+        request.url_rule is not None or isinstance(request.routing_exception, MethodNotAllowed)
+    ):
+        raise ReadOnlyError(f"This API is read-only; {method} is not allowed. Use {ALLOWED_METHODS}.")
     content_type = request.headers.get("Content-Type")
     if content_type and not media_range(content_type).jsonapi_can_honour():
         raise UnsupportedMediaTypeError(
@@ -72,7 +70,7 @@ def check_request() -> None:
             f"send {JSONAPI_MEDIA_TYPE} without parameters.",
             header="Content-Type",
         )
-    _check_query_size()
+    _check_query_size(request)
     accept = request.headers.get("Accept")
     if accept and not jsonapi_acceptable(accept):
         raise NotAcceptableError(
@@ -82,6 +80,7 @@ def check_request() -> None:
         )
 
 
+@functools.lru_cache(maxsize=64)  # one Host on nearly every request; any client's kept only while recent
 def _is_host(host: str) -> bool:
     """A DNS name (labels of letters, digits and inner hyphens), an IPv4 or a bracketed IPv6 address, and a port.
 
@@ -101,8 +100,10 @@ def _is_host(host: str) -> bool:
     return 0 < len(name) <= 253 and all(_LABEL.fullmatch(label) for label in name.split("."))
 
 
-def _check_query_size() -> None:
+def _check_query_size(request: Request) -> None:
     """Refuse oversized query strings (414) and too many parameters (400), naming a parameter."""
+    if not request.query_string:
+        return
     names = [name for name, _ in request.args.items(multi=True)]
     if len(request.query_string) > MAX_QUERY_LENGTH:
         longest = max(request.args.items(multi=True), key=lambda pair: len(pair[0]) + len(pair[1]), default=("", ""))

@@ -1,6 +1,6 @@
 """Per-app state, typed: what a module builds once in `create_app` and reads on each request.
 
-Why keyed by type: `state(CacheState)` says what it returns, and mypy knows it; a string key
+Why keyed by type: `state(ExportSlots)` says what it returns, and mypy knows it; a string key
 into `app.extensions` said neither.
 """
 
