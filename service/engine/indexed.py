@@ -28,8 +28,6 @@ from service.query.model import Filter
 
 #: The first chunk of a walk, in rows; each next one is four times larger.
 _FIRST_CHUNK = 256
-#: The column that carries a row's position in the frame through a walk's sort.
-_POSITION = "_position"
 
 
 class _Ordered(Sequence[int]):
@@ -80,19 +78,21 @@ def walk(
     batch: int,
 ) -> Iterator[pl.DataFrame]:
     """Every matching row (`columns` of it) in the order (keys, descending), in sorted batches of at most
-    `batch` rows: an export's order without sorting the file. A span of the index is sorted by its keys
-    alone (by one packed number where they fit in one), then its rows are read a batch at a time, so
-    memory stays flat also where one value holds millions of rows."""
+    `batch` rows: an export's order without sorting the file. A span of the index (one run of equal
+    values at least) is read as stored codes and sorted (by one packed number where the keys fit in one),
+    then handed on a batch at a time: where one value holds millions of rows, only their codes are held
+    at once, never their text."""
     column = keys[0]
     ordered = _Ordered(rows.values[column], rows.indexes[column])
     (low, high), _ = _narrowed(rows, ordered, column, filters)
     predicates = [predicate(rows, condition) for condition in filters]
+    read = list(dict.fromkeys([*columns, *_columns(keys, filters)]))
     packed = packed_order(rows.ranges, keys, descending)
     for start, stop in _runs(ordered, low, high, descending[0], most=batch):
-        span = _read(rows, column, start, stop, _columns(keys, filters), predicates, positions=True)
+        span = _read(rows, column, start, stop, read, predicates)
         in_order = span.sort(packed) if packed is not None else span.sort(keys, descending=descending)
         for first in range(0, in_order.height, batch):
-            yield rows.frame.select(columns)[in_order[_POSITION].slice(first, batch)]
+            yield in_order.slice(first, batch).select(columns)
 
 
 def _runs(ordered: _Ordered, low: int, high: int, descending: bool, most: int | None) -> Iterator[tuple[int, int]]:
@@ -113,19 +113,10 @@ def _runs(ordered: _Ordered, low: int, high: int, descending: bool, most: int | 
 
 
 def _read(
-    rows: StoredRows,
-    column: str,
-    start: int,
-    stop: int,
-    columns: list[str],
-    predicates: list[pl.Expr],
-    positions: bool = False,
+    rows: StoredRows, column: str, start: int, stop: int, columns: list[str], predicates: list[pl.Expr]
 ) -> pl.DataFrame:
-    """The rows at index positions [start, stop) of `column`'s index that pass every predicate (with each
-    row's position in the frame, as `_POSITION`, if asked)."""
-    at = pl.Series(_POSITION, rows.indexes[column][start:stop], dtype=pl.UInt32)
-    part = rows.frame.select(columns)[at]
-    part = part.with_columns(at) if positions else part
+    """The rows at index positions [start, stop) of `column`'s index that pass every predicate."""
+    part = rows.frame.select(columns)[pl.Series(rows.indexes[column][start:stop], dtype=pl.UInt32)]
     return part.filter(predicates) if predicates else part
 
 
