@@ -17,8 +17,6 @@ from flask import g, has_request_context
 from gunicorn.glogging import Logger
 from pythonjsonlogger.orjson import OrjsonFormatter
 
-from service.ops.tcp_cork import release
-
 _FIELDS = "%(asctime)s %(process)d %(levelname)s %(name)s %(message)s"
 _RENAMED = {"asctime": "time", "process": "pid", "levelname": "level", "name": "logger"}
 
@@ -95,7 +93,6 @@ class AccessLogger(Logger):  # type: ignore[misc]
         """The request's fields read straight from the exchange: gunicorn's `atoms()` would build every
         header and environ entry and format a timestamp to take eight of them (half of the 45 us a line cost).
         """
-        release(req)  # the answer is complete: it leaves now, not after this line (service/ops/tcp_cork.py)
         if not self.access_log_enabled:
             return
         status = resp.status

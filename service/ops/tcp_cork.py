@@ -6,11 +6,6 @@ so the client got a cut-short answer instead of nginx trying another replica (se
 tests/topology/). With TCP_CORK the kernel holds partial segments until the answer is
 complete (`post_request`) or the socket closes, so a worker that dies mid-answer has sent
 nothing of a small answer, and nginx retries it elsewhere (docs/proxy.md).
-
-The answer is let go as soon as it is complete: gunicorn writes its access line (our
-`AccessLogger.access`, which calls `release`) before `post_request`, and a client kept waiting
-for that line keeps the sync worker waiting for its close (docs/performance.md, "Fixed cost of
-a request"). `post_request` releases it too, for a request that never reached the log.
 """
 
 from __future__ import annotations
@@ -24,12 +19,7 @@ def pre_request(worker: Any, req: Any) -> None:
 
 
 def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
-    release(req)
-
-
-def release(req: Any) -> None:
-    """Send what the kernel held at once (keep-alive workers do not close)."""
-    _cork(req, False)
+    _cork(req, False)  # sends what the kernel held at once (keep-alive workers do not close)
 
 
 def _cork(req: Any, on: bool) -> None:
