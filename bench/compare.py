@@ -177,7 +177,7 @@ def check_answers(ours: servers.Running, peers: list[servers.Running], rows: int
         paths = race.paths()
         ours_answers = True
         for fixed in [REPEATED, *(_draw(draws, rows) for _ in range(CHECK_DRAWS))]:
-            got = {name: _get(by_name[name].base_url + _fill(path, fixed)) for name, path in paths.items()}
+            got = {name: _get(by_name[name].base_url + fill(path, fixed)) for name, path in paths.items()}
             if got["expanses"][0] == 400 and race in PENDING:
                 ours_answers = False
             elif got["expanses"][0] != 200:
@@ -210,7 +210,8 @@ def _draw(draws: random.Random, rows: int) -> dict[str, str]:
     }
 
 
-def _fill(template: str, values: dict[str, str]) -> str:
+def fill(template: str, values: dict[str, str]) -> str:
+    """A race's path with its `{name}` placeholders replaced by `values`."""
     for name, value in values.items():
         template = template.replace("{" + name + "}", value)
     return template

@@ -28,7 +28,7 @@ from typing import Any
 import servers
 import wrk
 from ab import extract
-from compare import OURS_ENV, WORKDIR, generated_csv
+from compare import OURS_ENV, WORKDIR, fill, generated_csv
 from queries import RACES
 
 
@@ -117,10 +117,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check_answers(base_url: str) -> None:
     """Every path answers 200 with its fixed values before any timing (a 400 would time an error page)."""
+    fixed = {"id": "17", "size": "20", "number": "1", "x": "1400.00", "m": "Sam"}
     for probe in PROBES:
-        path = probe.template
-        for name, value in {"id": "17", "size": "20", "number": "1", "x": "1400.00", "m": "Sam"}.items():
-            path = path.replace("{" + name + "}", value)
+        path = fill(probe.template, fixed)
         with urllib.request.urlopen(base_url + path, timeout=30) as answer:
             if answer.status != 200:
                 raise RuntimeError(f"our API answers {answer.status} to {path}")
