@@ -9,6 +9,7 @@ The proxy does not publish `/metrics`: scrape the API's own port.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 
@@ -79,25 +80,16 @@ def count(request: Request, response: Response) -> Response:
     return response
 
 
-#: Each series' child, found once: `labels()` checks and joins its values and takes a lock every call.
-#: Bounded: routes are the app's rules, methods the seven above, statuses the few HTTP defines.
-_request_series: dict[tuple[str, str, int], Counter] = {}
-_latency_series: dict[str, Histogram] = {}
-
-
+# Each series' child is found once: `labels()` checks and joins its values and takes a lock every call.
+# Bounded: routes are the app's rules, methods the seven above, statuses the few HTTP defines.
+@functools.cache
 def _requests(route: str, method: str, status: int) -> Counter:
-    key = (route, method, status)
-    series = _request_series.get(key)
-    if series is None:
-        series = _request_series[key] = REQUESTS.labels(route, method, str(status))
-    return series
+    return REQUESTS.labels(route, method, str(status))
 
 
+@functools.cache
 def _latency(route: str) -> Histogram:
-    series = _latency_series.get(route)
-    if series is None:
-        series = _latency_series[route] = LATENCY.labels(route)
-    return series
+    return LATENCY.labels(route)
 
 
 def _metrics() -> Response:
