@@ -77,7 +77,7 @@ class Offers:
         formats = self.formats.get(request.endpoint or "")
         if formats is None:
             return
-        g.export_format = formats[0] if len(formats) == 1 else chosen_format(formats)
+        g.export_format = formats[0] if len(formats) == 1 else chosen_format(request, formats)
 
 
 def init_app(app: Flask, slots: int, directory: Path | None) -> Offers:
@@ -106,7 +106,7 @@ def requested_format() -> str | None:
     return export_format
 
 
-def chosen_format(formats: tuple[str, ...]) -> str | None:
+def chosen_format(request: Request, formats: tuple[str, ...]) -> str | None:
     """The export format Accept asks for among `formats`, or None for a JSON:API document: the type it
     rates highest among those this path answers with, JSON:API first on a tie (and for `application/json`);
     none of them: 406.
