@@ -25,7 +25,7 @@ from service.api.exports import export_args
 from service.api.pagination import pagination_links
 from service.engine.table import ExpenseTable
 from service.query.cursor_profile import PROFILE
-from service.query.model import Query, QuerySpec
+from service.query.model import Filter, Query, QuerySpec
 from service.query.names import AS_IS, MemberNames
 from service.query.parser import parse_query
 from service.web.documents import document_response, root_url
@@ -116,7 +116,12 @@ class CollectionResource(ResourceList):  # type: ignore[misc]
 
     def parse(self, args: MultiDict[str, str]) -> Query:
         """The request's query, checked against this collection's spec: a bad parameter is a 400 here."""
-        return parse_query(args, self.spec, profile_asked=asks_for_profile(request.headers.get("Accept"), PROFILE))
+        profile_asked = asks_for_profile(request.headers.get("Accept"), PROFILE)
+        return parse_query(args, self.spec, profile_asked=profile_asked, scope=self.scope())
+
+    def scope(self) -> tuple[Filter, ...]:
+        """The conditions the path itself sets, AND-ed before the query's own (none on a plain collection)."""
+        return ()
 
     def answer(self, query: Query) -> Response:
         """One page by number: count, items, links to the other pages by number."""

@@ -24,13 +24,11 @@ from service.api.dimension_types import RECORDS
 from service.api.expanses import ExpenseDataLayer, ExpenseList
 from service.api.specs import dimension_detail_spec, list_spec, no_query_spec
 from service.config import Settings
-from service.query.cursor_profile import PROFILE
 from service.query.errors import QueryError
 from service.query.model import Filter, Query, QuerySpec
 from service.query.parser import parse_query
 from service.web.documents import document_response, root_url
 from service.web.errors import NotFoundError
-from service.web.negotiation import asks_for_profile
 from service.web.raw_paths import label_of, segment
 
 
@@ -84,12 +82,14 @@ class RelatedExpenseList(ExpenseList):
         self.label = label
         return super().get(*args, **kwargs)
 
+    def scope(self) -> tuple[Filter, ...]:
+        """The label's own filter, leading the query's (so a cursor is made for this label only)."""
+        return (Filter(self.index.kind.column, "eq", self.label),)
+
     def parse(self, args: MultiDict[str, str]) -> Query:
-        """The query, its filters led by the label's own (so a cursor is made for this label only); a label
-        the data does not hold is a 404, and a cursor made for it (before a reload) a 400."""
-        scope = (Filter(self.index.kind.column, "eq", self.label),)
-        profile_asked = asks_for_profile(request.headers.get("Accept"), PROFILE)
-        query = parse_query(args, self.spec, profile_asked=profile_asked, scope=scope)
+        """The query scoped to the label; a label the data does not hold is a 404, and a cursor made for it
+        (before a reload) a 400."""
+        query = super().parse(args)
         if self.index.position(self.label) is None:
             cursor = next((name for name in ("page[after]", "page[before]") if name in args), None)
             if cursor is not None:
